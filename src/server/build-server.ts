@@ -1,0 +1,127 @@
+// The HTTP API (SPEC §9) as a fastify app: one plugin per route group, the error handler and the
+// header hooks in one place each, and the Node server limits (timeouts, header size) set here.
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { BitcoinApi, CalendarApi } from './calendar-api.js';
+import { sendError } from './error-handler.js';
+import { serverErrors } from './errors.js';
+import { ALLOWED_METHODS, headerHooks } from './hooks.js';
+import { CACHE, sendPlain } from './plain.js';
+import { digestRoute } from './routes/digest.js';
+import { healthRoute } from './routes/health.js';
+import { rootRoute } from './routes/root.js';
+import { timestampRoute } from './routes/timestamp.js';
+import { tipRoute } from './routes/tip.js';
+
+/** Limits on slow or idle clients; each guards a connection slot against a different stall. */
+export interface ServerTimeouts {
+  /** Whole request headers must arrive within this (Node `headersTimeout`). */
+  headersMs: number;
+  /** Whole request (headers and body) must arrive within this (Node `requestTimeout`). */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+  /** A socket with no traffic at all is destroyed after this; must exceed a round plus its fsync. */
+  idleMs: number;
+  /** How often Node checks the two request timeouts. */
+  checkIntervalMs: number;
+}
+
+/** Defaults: generous for a 1 s round, tight enough that a slow client cannot hold a slot for long. */
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+  idleMs: 60_000,
+  checkIntervalMs: 1_000,
+};
+
+/** A request body past this is refused with 413 from its Content-Length, never buffered. */
+export const DEFAULT_MAX_BODY_BYTES = 1024;
+/** Node's default header limit; larger headers get 431. */
+export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+
+/** What the server is built from: the calendar, the optional Bitcoin side, a logger, limits. */
+export interface ServerOptions {
+  calendar: CalendarApi;
+  bitcoin?: BitcoinApi | undefined;
+  /** pino logger for errors and refusals; per-request logging stays off (hot path). */
+  logger?: Logger | undefined;
+  version: string;
+  maxBodyBytes?: number;
+  maxHeaderBytes?: number;
+  timeouts?: Partial<ServerTimeouts>;
+}
+
+/** Builds the app; call `listen` on it. Closing it stops accepting and waits for answers in flight. */
+export function buildServer(opts: ServerOptions): FastifyInstance {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxHeaderBytes = opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: false }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: maxBodyBytes,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    http: {
+      headersTimeout: timeouts.headersMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+      maxHeaderSize: maxHeaderBytes,
+    },
+    clientErrorHandler: (err, socket) => answerClientError(err, socket, maxHeaderBytes),
+  });
+  let isAccepting = true;
+  app.addHook('preClose', async () => {
+    isAccepting = false;
+  });
+
+  app.setErrorHandler(sendError);
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method === 'POST') return sendPlain(reply, 404, 'not found', CACHE.unknownPath);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      // The reference's backup export (SPEC §9.6) is not offered: every chunk reads as incomplete.
+      if (req.url.startsWith('/experimental/backup/')) return sendPlain(reply, 404, '', CACHE.pending);
+      return sendPlain(reply, 404, 'Not found', CACHE.unknownPath);
+    }
+    reply.header('allow', ALLOWED_METHODS);
+    throw serverErrors.OTS_ERR_HTTP_METHOD_NOT_ALLOWED(req.method);
+  });
+
+  const { calendar, bitcoin } = opts;
+  app.register(headerHooks);
+  app.register(digestRoute, { calendar, maxBodyBytes });
+  app.register(timestampRoute, { calendar, bitcoin });
+  app.register(tipRoute, { bitcoin });
+  app.register(rootRoute, { calendar, bitcoin, version: opts.version });
+  app.register(healthRoute, { bitcoin, isAccepting: () => isAccepting });
+  return app;
+}
+
+/** Answers protocol-level refusals (before fastify routes) with our coded JSON, then closes. */
+function answerClientError(err: Error & { code?: string }, socket: Socket, maxHeaderBytes: number): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const error =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? serverErrors.OTS_ERR_HTTP_TIMEOUT()
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? serverErrors.OTS_ERR_HTTP_HEADERS_TOO_LARGE(maxHeaderBytes)
+        : serverErrors.OTS_ERR_HTTP_MALFORMED();
+  const body = JSON.stringify({ code: error.code, message: error.message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${error.statusCode} ${STATUS_TEXT[error.statusCode] ?? 'Error'}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};

@@ -1,0 +1,33 @@
+// Cross-cutting reply headers (beyond SPEC §9, which sends none of these): CORS for browser clients,
+// OPTIONS preflight, and default Cache-Control for answers a route did not classify.
+import type { FastifyPluginAsync } from 'fastify';
+import { CACHE } from './plain.js';
+
+/** Methods the API answers; sent in CORS headers and in `Allow` on 405. */
+export const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+
+/** Adds CORS headers to every answer and `no-store` to POST answers and errors without a policy. */
+export const headerHooks: FastifyPluginAsync = shareScope(async (app) => {
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    if (req.method === 'OPTIONS') {
+      // Preflight: answer before routing, so every path (and /digest in particular) allows it.
+      reply.header('access-control-allow-methods', ALLOWED_METHODS);
+      reply.header('access-control-allow-headers', 'Content-Type, Accept, If-None-Match');
+      reply.header('access-control-max-age', '86400');
+      reply.header('cache-control', CACHE.noStore);
+      return reply.code(204).send();
+    }
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!reply.hasHeader('cache-control') && (reply.statusCode >= 400 || req.method === 'POST')) {
+      reply.header('cache-control', CACHE.noStore);
+    }
+    return payload;
+  });
+});
+
+/** Marks a plugin so its hooks apply to the whole app (what the fastify-plugin package does). */
+function shareScope<T extends FastifyPluginAsync>(plugin: T): T {
+  return Object.assign(plugin, { [Symbol.for('skip-override')]: true });
+}

@@ -1,0 +1,55 @@
+// GET /timestamp/<hex> (SPEC §9.2): the stored tree for any node message, else why it is not there yet.
+// Adds a strong ETag (hash of the body) with 304 on If-None-Match, and immutable caching for proofs.
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { MAX_MSG_LENGTH } from '../../core/index.js';
+import type { BitcoinApi, CalendarApi } from '../calendar-api.js';
+import { CACHE, sendPlain } from '../plain.js';
+
+/** Options of the timestamp route group. */
+export interface TimestampRouteOptions {
+  calendar: CalendarApi;
+  bitcoin?: BitcoinApi | undefined;
+}
+
+const PREFIX = '/timestamp/';
+
+/** Registers GET /timestamp/*. */
+export const timestampRoute: FastifyPluginAsync<TimestampRouteOptions> = async (app, opts) => {
+  app.get('/timestamp/*', async (req, reply) => {
+    // The reference decodes everything after the prefix, query string included (then it is not hex).
+    const msg = decodeHex(req.url.slice(PREFIX.length));
+    if (msg === undefined) return sendPlain(reply, 400, 'commitment must be hex-encoded bytes', CACHE.year);
+
+    // Longer than the protocol's message limit (SPEC §2) is valid hex but never stored: skip the lookup.
+    const proof = msg.length > MAX_MSG_LENGTH ? undefined : await opts.calendar.getTimestamp(msg);
+    if (proof !== undefined) {
+      const body = Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength);
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      reply.header('cache-control', CACHE.immutable).header('etag', etag);
+      if (matchesEtag(req.headers['if-none-match'], etag)) return reply.code(304).send();
+      return reply.type('application/octet-stream').send(body);
+    }
+    const mined = opts.bitcoin?.statusSource.lookup(msg);
+    if (mined !== undefined) {
+      const text = `Timestamped by transaction ${mined.txid}; waiting for ${mined.confirmationsNeeded} confirmations`;
+      return sendPlain(reply, 404, text, CACHE.pending);
+    }
+    if (opts.calendar.isPending(msg)) {
+      return sendPlain(reply, 404, 'Pending confirmation in Bitcoin blockchain', CACHE.pending);
+    }
+    return sendPlain(reply, 404, 'Not found', CACHE.pending);
+  });
+};
+
+/** Hex of either case, even length; undefined for anything else (Python's unhexlify rules). */
+function decodeHex(text: string): Uint8Array | undefined {
+  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) return undefined;
+  return Buffer.from(text, 'hex');
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}

@@ -1,0 +1,182 @@
+// The calendar's public figures (SPEC §9.4 GET /, plus our own /stats): one plain object assembled from
+// the calendar facade and the stamper handle, so the welcome page, the JSON answers and tests share it.
+import { toHex } from '../core/index.js';
+import type { BitcoinApi, CalendarApi, HealthReport } from './calendar-api.js';
+
+/** Bumped when a field of CalendarStats changes meaning or is removed (adding fields keeps it). */
+export const STATS_SCHEMA = 1;
+
+/** What the stats are assembled from; the server passes its calendar, stamper handle and start time. */
+export interface StatsSources {
+  calendar: CalendarApi;
+  bitcoin?: BitcoinApi | undefined;
+  version: string;
+  /** When the daemon started (ms since epoch), for the uptime. */
+  startedAtMs: number;
+  /** The calendar's `donation_addr`, shown with a QR code. */
+  donationAddress?: string | undefined;
+  /** 'mainnet', 'testnet', 'regtest', ...; the stamper's own figure wins when it reports one. */
+  network?: string | undefined;
+  /** Clock for tests. */
+  nowMs?: () => number;
+}
+
+/** A block as shown to visitors. */
+export interface BlockRef {
+  height: number;
+  hash: string | null;
+}
+
+/** The stamper's current (unconfirmed or waiting-for-confirmations) transaction. */
+export interface CurrentTx {
+  txid: string;
+  confirmations: number;
+  /** Earlier fee-bumped (RBF) versions of this transaction. */
+  priorVersions: number;
+  feeSat: number | null;
+  feeRateSatVb: number | null;
+  commitments: number | null;
+}
+
+/** Our /stats schema (camelCase); documented in docs/operator-guide.md. */
+export interface CalendarStats {
+  schema: number;
+  version: string;
+  uri: string;
+  network: string | null;
+  donationAddress: string | null;
+  startedAt: string;
+  uptimeSeconds: number;
+  calendar: {
+    pendingCommitments: number;
+    journalLength: number | null;
+    digests: number | null;
+    rounds: number | null;
+    queuedDigests: number | null;
+    lastRoundSize: number | null;
+    lastRoundMs: number | null;
+    lastFsyncMs: number | null;
+  };
+  /** Null when the daemon runs without Bitcoin (calendar only). */
+  stamper: {
+    ok: boolean;
+    state: string;
+    tip: string | null;
+    currentTx: CurrentTx | null;
+    txsWaitingForConfirmation: number;
+    lastAnchoredBlock: BlockRef | null;
+    bestBlock: BlockRef | null;
+    balanceSat: number | null;
+    walletAddress: string | null;
+  } | null;
+  health: HealthReport;
+}
+
+/** Reads every source once and returns the figures; never throws on a missing or odd field. */
+export function collectStats(src: StatsSources): CalendarStats {
+  const now = src.nowMs?.() ?? Date.now();
+  const cal = asRecord(src.calendar.stats());
+  const health = src.bitcoin?.health() ?? { ok: true, components: {} };
+  const raw = src.bitcoin ? asRecord(src.bitcoin.stats()) : undefined;
+  const tipBytes = src.bitcoin?.tip?.();
+  return {
+    schema: STATS_SCHEMA,
+    version: src.version,
+    uri: src.calendar.uri,
+    network: str(raw?.network) ?? src.network ?? null,
+    donationAddress: src.donationAddress ?? null,
+    startedAt: new Date(src.startedAtMs).toISOString(),
+    uptimeSeconds: Math.max(0, Math.floor((now - src.startedAtMs) / 1000)),
+    calendar: {
+      pendingCommitments: src.calendar.pendingCount(),
+      journalLength: num(cal.journalLength),
+      digests: num(cal.digests),
+      rounds: num(cal.rounds),
+      queuedDigests: num(cal.queuedDigests),
+      lastRoundSize: num(cal.lastRoundSize),
+      lastRoundMs: num(cal.lastRoundMs),
+      lastFsyncMs: num(cal.lastFsyncMs),
+    },
+    stamper: raw
+      ? {
+          ok: health.ok,
+          state: str(raw.state) ?? (health.ok ? 'ok' : 'unhealthy'),
+          tip: tipBytes ? toHex(tipBytes) : (str(raw.tip) ?? null),
+          currentTx: currentTxOf(raw),
+          txsWaitingForConfirmation: num(raw.txsWaitingForConfirmation) ?? 0,
+          lastAnchoredBlock: blockOf(raw.lastAnchoredBlock),
+          bestBlock: blockOf(raw.bestBlock),
+          balanceSat: num(raw.balanceSat),
+          walletAddress: str(raw.walletAddress) ?? null,
+        }
+      : null,
+    health,
+  };
+}
+
+/** The reference's JSON keys (SPEC §9.4) where we have the data, then a few of our own, snake_case. */
+export function referenceStats(s: CalendarStats): Record<string, unknown> {
+  const tx = s.stamper?.currentTx;
+  return {
+    version: s.version,
+    pending_commitments: withSeparators(s.calendar.pendingCommitments),
+    txs_waiting_for_confirmation: s.stamper?.txsWaitingForConfirmation ?? 0,
+    most_recent_tx: tx?.txid ?? 'None',
+    prior_versions: tx?.priorVersions ?? 0,
+    tip: s.stamper?.tip ?? 'None',
+    best_block: s.stamper?.bestBlock?.hash ?? 'None',
+    block_height: s.stamper?.bestBlock?.height ?? 'None',
+    balance: s.stamper?.balanceSat == null ? 'None' : withSeparators(s.stamper.balanceSat),
+    address: s.donationAddress ?? 'None',
+    // Our own additions: the reference clients ignore unknown keys.
+    calendar_uri: s.uri,
+    network: s.network ?? 'None',
+    uptime_seconds: s.uptimeSeconds,
+    stamper_ok: s.stamper?.ok ?? null,
+    last_anchored_block: s.stamper?.lastAnchoredBlock?.height ?? 'None',
+  };
+}
+
+/** `1234567` → `"1,234,567"`, as Python's `'{:,}'.format(n)` in the reference. */
+export function withSeparators(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  return sign + String(Math.trunc(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function currentTxOf(raw: Record<string, unknown>): CurrentTx | null {
+  const tx = asRecord(raw.currentTx);
+  const txid = str(tx.txid) ?? (typeof tx.txid === 'object' && tx.txid ? toHexMaybe(tx.txid) : undefined);
+  if (!txid) return null;
+  return {
+    txid,
+    confirmations: num(tx.confirmations) ?? 0,
+    priorVersions: num(tx.priorVersions) ?? Math.max(0, (num(tx.versions) ?? 1) - 1),
+    feeSat: num(tx.feeSat),
+    feeRateSatVb: num(tx.feeRateSatVb),
+    commitments: num(tx.commitments),
+  };
+}
+
+function blockOf(value: unknown): BlockRef | null {
+  const b = asRecord(value);
+  const height = num(b.height);
+  return height === null ? null : { height, hash: str(b.hash) ?? null };
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function num(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'bigint') return Number(value);
+  return null;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function toHexMaybe(value: object): string | undefined {
+  return value instanceof Uint8Array ? toHex(value) : undefined;
+}
