@@ -54,6 +54,16 @@ export const bitcoinErrors = {
     503,
     (reason: string) => `the bitcoin node rejected the stamp transaction: ${reason}`,
   ),
+  OTS_ERR_STAMP_STUCK: defineError(
+    'OTS_ERR_STAMP_STUCK',
+    503,
+    (blocks: number) => `stamp transaction still unconfirmed after ${blocks} blocks; check fees and the node's mempool`,
+  ),
+  OTS_ERR_STAMP_FAILED: defineError(
+    'OTS_ERR_STAMP_FAILED',
+    500,
+    () => 'the stamper failed unexpectedly; see the server log',
+  ),
   OTS_ERR_STAMP_BAD_OPTION: defineError(
     'OTS_ERR_STAMP_BAD_OPTION',
     400,

@@ -1,0 +1,251 @@
+// The stamper (SPEC §10): at most one unconfirmed OP_RETURN tx over all pending commitments, RBF-bumped
+// once per block; after min-confirmations the proofs (SPEC §7) are saved. All state is in memory.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { isOtsError, type Timestamp, toHex } from '../core/index.js';
+import type { BitcoinBackend, BlockInfo, StamperCalendar, Utxo } from './backend.js';
+import { bitcoinErrors } from './errors.js';
+import { buildBitcoinProofs, buildStampTx, commitmentsTip, DUST_LIMIT_SAT, inspectSignedTx, txidBytes } from './stamp-tx.js';
+import { StamperHealth } from './stamper-health.js';
+
+/** Stamper policy; names follow the reference's --btc-* flags. */
+export interface StamperOptions {
+  /** Blocks (including the one holding the tx) before proofs are stored; must be > 1 (reference: 6). */
+  minConfirmations: number;
+  /** Pause after a tx confirms before the next one starts, × uniform(1, 2) (reference: 6 h). */
+  minTxIntervalMs: number;
+  /** Upper bound of the total fee of one tx, in sat (reference: 0.001 BTC). */
+  maxFeeSat: bigint;
+  /** estimatesmartfee target for the first version (reference: 1008). */
+  confTarget: number;
+  /** Fee rate floor and per-block bump, sat/vB (reference: 1). */
+  minRelayFeeRate: number;
+  /** Loop period (reference: 1 s). */
+  pollMs?: number;
+  /** Blocks without confirmation after which health turns bad (default 72). */
+  stuckAfterBlocks?: number;
+  /** Cap of commitments per tx (reference --max-pending: 100000). */
+  maxPending?: number;
+  log: Logger;
+}
+
+interface TxVersion { txid: string; stripped: Uint8Array; tip: Uint8Array; commitments: Uint8Array[]; feeSat: bigint; vsize: number }
+interface Unconfirmed { utxo: Utxo; changeScript: Uint8Array; feeRate: number; versions: TxVersion[]; firstHeight: number }
+interface Mined { txid: string; height: number; blockHash: string; commitments: Set<string>; timestamps: Timestamp[] }
+
+/** Status of a commitment whose tx is mined but not yet deep enough (GET /timestamp 404 text). */
+export interface MinedStatus { state: 'mined'; txid: string; confirmationsNeeded: number }
+
+/**
+ * Emits 'broadcast' (txid, version number), 'mined' (txid, height), 'saved' (count, height),
+ * 'reorg' (height), 'problem' (OtsError) and 'tick' after every loop pass.
+ */
+export class Stamper extends EventEmitter {
+  private readonly known = new Map<number, string>();
+  private lastHeight = -1;
+  private unconfirmed: Unconfirmed | undefined;
+  private readonly mined: Mined[] = [];
+  private nextTxAt = 0;
+  private newBlock = false;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private anchored = 0;
+  readonly health: StamperHealth;
+
+  constructor(private readonly backend: BitcoinBackend, private readonly calendar: StamperCalendar, private readonly opts: StamperOptions) {
+    super();
+    if (!(opts.minConfirmations > 1)) throw bitcoinErrors.OTS_ERR_STAMP_BAD_OPTION('--btc-min-confirmations', 'must be greater than 1');
+    this.health = new StamperHealth(opts.log);
+  }
+
+  /** Starts the loop; new commitments from the calendar trigger an early pass. */
+  start(): void {
+    this.stopped = false;
+    this.calendar.onCommitted?.(() => this.kick());
+    this.kick();
+  }
+
+  /** Stops the loop and waits for a pass in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs one pass now unless one is running; the loop continues afterwards. */
+  kick(): void {
+    if (this.running || this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.running = this.tick().finally(() => {
+      this.running = undefined;
+      if (!this.stopped) this.timer = setTimeout(() => this.kick(), this.opts.pollMs ?? 1000);
+    });
+  }
+
+  /** One pass: follow blocks, store deep-enough proofs, make or bump the tx. Never throws. */
+  async tick(): Promise<void> {
+    try {
+      await this.followBlocks();
+      await this.saveDeepEnough();
+      await this.stamp();
+      this.checkStuck();
+      this.health.ok();
+    } catch (err) {
+      this.health.fail(err);
+      this.emit('problem', err);
+    }
+    this.emit('tick');
+  }
+
+  /** Tip of the latest unconfirmed version (GET /tip), if any. */
+  tip(): Uint8Array | undefined {
+    return this.unconfirmed?.versions.at(-1)?.tip;
+  }
+
+  /** 'mined' while the commitment's tx waits for confirmations. */
+  lookup(commitment: Uint8Array): MinedStatus | undefined {
+    const key = toHex(commitment);
+    const rec = this.mined.find((m) => m.commitments.has(key));
+    return rec && { state: 'mined', txid: rec.txid, confirmationsNeeded: this.opts.minConfirmations };
+  }
+
+  /** Facts for /stats and logs. */
+  stats(): Record<string, unknown> {
+    const latest = this.unconfirmed?.versions.at(-1);
+    return {
+      ...this.health.report(),
+      network: this.backend.network,
+      height: this.lastHeight,
+      unconfirmedTxid: latest?.txid ?? null,
+      unconfirmedVersions: this.unconfirmed?.versions.length ?? 0,
+      unconfirmedFeeSat: latest ? Number(latest.feeSat) : 0,
+      unconfirmedCommitments: latest?.commitments.length ?? 0,
+      txsWaitingForConfirmation: this.mined.length,
+      commitmentsAnchored: this.anchored,
+      nextTxAt: this.nextTxAt ? new Date(this.nextTxAt).toISOString() : null,
+    };
+  }
+
+  private async followBlocks(): Promise<void> {
+    const tipHeight = await this.backend.tipHeight();
+    if (this.lastHeight < 0) {
+      this.known.set(tipHeight, await this.backend.blockHash(tipHeight));
+      this.lastHeight = tipHeight;
+      return;
+    }
+    // reorg: pop every known block that is no longer on the best chain (SPEC §10)
+    while (this.known.has(this.lastHeight) &&
+      (this.lastHeight > tipHeight || this.known.get(this.lastHeight) !== (await this.backend.blockHash(this.lastHeight)))) {
+      this.popBlock(this.lastHeight--);
+    }
+    for (let h = this.lastHeight + 1; h <= tipHeight; h++) {
+      const block = await this.backend.block(h);
+      this.known.set(h, block.hash);
+      this.known.delete(h - 1000);
+      this.lastHeight = h;
+      this.newBlock = true;
+      this.onBlock(block);
+    }
+  }
+
+  private popBlock(height: number): void {
+    this.known.delete(height);
+    for (let i = this.mined.length - 1; i >= 0; i--) {
+      const rec = this.mined[i]!;
+      if (rec.height < height) continue;
+      this.mined.splice(i, 1);
+      this.calendar.markUnstamped?.(rec.timestamps.map((t) => t.msg));
+      this.opts.log.warn({ txid: rec.txid, height, commitments: rec.commitments.size }, 'stamp tx left the best chain; commitments back to pending');
+    }
+    this.emit('reorg', height);
+  }
+
+  private onBlock(block: BlockInfo): void {
+    const u = this.unconfirmed;
+    if (!u) return;
+    const version = u.versions.find((v) => block.txids.some((id) => toHex(id) === toHex(txidBytes(v.txid))));
+    if (!version) return;
+    const timestamps = buildBitcoinProofs(version.commitments, version.stripped, block);
+    this.mined.push({ txid: version.txid, height: block.height, blockHash: block.hash, timestamps,
+      commitments: new Set(version.commitments.map(toHex)) });
+    this.unconfirmed = undefined;
+    this.nextTxAt = Date.now() + this.opts.minTxIntervalMs * (1 + Math.random());
+    this.opts.log.info({ txid: version.txid, height: block.height, commitments: version.commitments.length }, 'stamp tx mined');
+    this.emit('mined', version.txid, block.height);
+  }
+
+  private async saveDeepEnough(): Promise<void> {
+    for (const rec of [...this.mined]) {
+      if (this.lastHeight - rec.height + 1 < this.opts.minConfirmations) continue;
+      // never store from a stale block: re-check the hash right before writing
+      if ((await this.backend.blockHash(rec.height)) !== rec.blockHash) continue;
+      await this.calendar.saveTimestamps(rec.timestamps);
+      this.mined.splice(this.mined.indexOf(rec), 1);
+      this.anchored += rec.timestamps.length;
+      this.opts.log.info({ txid: rec.txid, height: rec.height, commitments: rec.timestamps.length }, 'proofs saved');
+      this.emit('saved', rec.timestamps.length, rec.height);
+    }
+  }
+
+  private async stamp(): Promise<void> {
+    const inFlight = new Set<string>();
+    for (const rec of this.mined) for (const c of rec.commitments) inFlight.add(c);
+    const pending = this.calendar.pendingCommitments(this.opts.maxPending ?? 100_000).filter((c) => !inFlight.has(toHex(c)));
+    if (this.unconfirmed) {
+      // replacements happen at most once per block, as in the reference
+      if (!this.newBlock || pending.length === 0) return;
+      await this.send(this.unconfirmed, pending);
+      return;
+    }
+    if (pending.length === 0 || Date.now() < this.nextTxAt) return;
+    const utxo = await this.backend.largestUtxo();
+    if (!utxo) throw bitcoinErrors.OTS_ERR_STAMP_WALLET_EMPTY();
+    const estimate = await this.backend.estimateFeeRate(this.opts.confTarget);
+    const feeRate = Math.max(estimate ?? 0, this.opts.minRelayFeeRate);
+    const cycle: Unconfirmed = { utxo, changeScript: await this.backend.changeScript(), feeRate, versions: [], firstHeight: this.lastHeight };
+    await this.send(cycle, pending);
+    this.unconfirmed = cycle;
+  }
+
+  /** Builds, signs and broadcasts the next version; on rejection raises the fee rate ×1.25 (reference). */
+  private async send(u: Unconfirmed, commitments: Uint8Array[]): Promise<void> {
+    const tip = commitmentsTip(commitments);
+    const prev = u.versions.at(-1);
+    for (let attempt = 0; ; attempt++) {
+      const draft = await this.sign(u, tip, u.utxo.amountSat);
+      // the +1 covers a signature one byte longer than in the draft
+      const ownFee = BigInt(Math.ceil((draft.vsize + 1) * u.feeRate));
+      const feeSat = prev ? prev.feeSat + ownFee : ownFee;
+      if (feeSat > this.opts.maxFeeSat) throw bitcoinErrors.OTS_ERR_STAMP_FEE_CAP(feeSat, this.opts.maxFeeSat);
+      if (u.utxo.amountSat - feeSat <= DUST_LIMIT_SAT) throw bitcoinErrors.OTS_ERR_STAMP_WALLET_EMPTY();
+      const signed = await this.sign(u, tip, u.utxo.amountSat - feeSat);
+      try {
+        await this.backend.broadcast(signed.raw);
+      } catch (err) {
+        if (!isOtsError(err, 'OTS_ERR_STAMP_REJECTED') || attempt >= 5) throw err;
+        this.opts.log.warn({ err, feeRate: u.feeRate }, 'stamp tx rejected; raising the fee rate');
+        u.feeRate *= 1.25;
+        continue;
+      }
+      const info = inspectSignedTx(signed.raw);
+      u.versions.push({ txid: info.txid, stripped: info.stripped, tip, commitments, feeSat, vsize: info.vsize });
+      this.newBlock = false;
+      this.opts.log.info({ txid: info.txid, version: u.versions.length, commitments: commitments.length, feeSat: Number(feeSat) }, 'stamp tx sent');
+      this.emit('broadcast', info.txid, u.versions.length);
+      return;
+    }
+  }
+
+  private async sign(u: Unconfirmed, tip: Uint8Array, changeSat: bigint): Promise<{ raw: Uint8Array; vsize: number }> {
+    const unsigned = buildStampTx({ utxo: u.utxo, changeScript: u.changeScript, changeSat, tip, lockTime: this.lastHeight });
+    const raw = await this.backend.sign(unsigned, u.utxo);
+    return { raw, vsize: inspectSignedTx(raw).vsize };
+  }
+
+  private checkStuck(): void {
+    const u = this.unconfirmed;
+    const limit = this.opts.stuckAfterBlocks ?? 72;
+    if (u && this.lastHeight - u.firstHeight >= limit) throw bitcoinErrors.OTS_ERR_STAMP_STUCK(this.lastHeight - u.firstHeight);
+  }
+}
