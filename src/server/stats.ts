@@ -46,6 +46,8 @@ export interface CalendarStats {
   network: string | null;
   donationAddress: string | null;
   startedAt: string;
+  /** When these figures were read. */
+  generatedAt: string;
   uptimeSeconds: number;
   calendar: {
     pendingCommitments: number;
@@ -86,6 +88,7 @@ export function collectStats(src: StatsSources): CalendarStats {
     network: str(raw?.network) ?? src.network ?? null,
     donationAddress: src.donationAddress ?? null,
     startedAt: new Date(src.startedAtMs).toISOString(),
+    generatedAt: new Date(now).toISOString(),
     uptimeSeconds: Math.max(0, Math.floor((now - src.startedAtMs) / 1000)),
     calendar: {
       pendingCommitments: src.calendar.pendingCount(),
