@@ -1,0 +1,139 @@
+// The aggregation loop (SPEC §10): digests queue up; every roundMs the queue is drained into one round
+// (round.ts), its commitment is appended to the journal with one datasync, and only then are the
+// waiting submitters answered (group commit). Empty rounds do nothing.
+import { randomFillSync } from 'node:crypto';
+import type { Logger } from 'pino';
+import { NONCE_LENGTH } from '../core/index.js';
+import { calendarErrors } from './errors.js';
+import type { Journal } from './journal.js';
+import type { MacChecker } from './mac-checker.js';
+import { buildRound, MAX_DIGEST_LENGTH } from './round.js';
+
+/** Everything the loop needs, passed in by the calendar facade. */
+export interface AggregatorOptions {
+  roundMs: number;
+  maxQueued: number;
+  nowMs: () => number;
+  randomNonce?: () => Uint8Array;
+  macs: MacChecker;
+  uri: string;
+  journal: Journal;
+  logger: Logger;
+  /** Called once the round's record is durable at `journalIndex`, before submitters are answered. */
+  onDurable: (commitment: Uint8Array, journalIndex: number) => void;
+}
+
+/** Counters for stats(). */
+export interface AggregatorStats {
+  rounds: number;
+  digests: number;
+  lastRoundSize: number;
+  lastRoundMs: number;
+  lastFsyncMs: number;
+}
+
+interface Waiter {
+  resolve: (proof: Uint8Array) => void;
+  reject: (err: Error) => void;
+}
+
+export class Aggregator {
+  private digests: Uint8Array[] = [];
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
+  private closed = false;
+  readonly counters: AggregatorStats = { rounds: 0, digests: 0, lastRoundSize: 0, lastRoundMs: 0, lastFsyncMs: 0 };
+
+  constructor(private readonly opts: AggregatorOptions) {}
+
+  /** Digests waiting for the next round. */
+  get queued(): number {
+    return this.digests.length;
+  }
+
+  /** Starts the round timer. */
+  start(): void {
+    this.schedule(this.opts.roundMs);
+  }
+
+  /** Queues `digest`; resolves with its proof body once its round is durable. */
+  submit(digest: Uint8Array): Promise<Uint8Array> {
+    if (this.closed) return Promise.reject(calendarErrors.OTS_ERR_CALENDAR_CLOSED());
+    if (digest.length > MAX_DIGEST_LENGTH) return Promise.reject(calendarErrors.OTS_ERR_DIGEST_TOO_LONG(digest.length, MAX_DIGEST_LENGTH));
+    if (this.digests.length >= this.opts.maxQueued) return Promise.reject(calendarErrors.OTS_ERR_CALENDAR_BUSY(this.digests.length));
+    // Copy: the caller's buffer (e.g. a pooled HTTP body) may be reused before the round runs.
+    this.digests.push(Uint8Array.from(digest));
+    // Keep the process alive only while someone waits for a round.
+    if (this.digests.length === 1) this.timer?.ref();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Runs a round now with whatever is queued (used by close(); tests may call it directly). */
+  flush(): Promise<void> {
+    const run = this.inFlight.then(() => this.round());
+    this.inFlight = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops the timer, answers everything queued (one last round), waits for it. Idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      this.flush().finally(() => this.schedule(Math.max(0, this.opts.roundMs - (Date.now() - started))));
+    }, delayMs);
+    if (this.digests.length === 0) this.timer.unref();
+  }
+
+  private async round(): Promise<void> {
+    const digests = this.digests;
+    const waiters = this.waiters;
+    if (digests.length === 0) return;
+    this.digests = [];
+    this.waiters = [];
+    const t0 = performance.now();
+    let proofs: Uint8Array[];
+    try {
+      const nonces = this.makeNonces(digests.length);
+      const idx = Math.floor(this.opts.nowMs() / 1000);
+      const built = buildRound(digests, nonces, idx, this.opts.macs, this.opts.uri);
+      const t1 = performance.now();
+      const journalIndex = await this.opts.journal.append([built.commitment]);
+      const t2 = performance.now();
+      this.opts.onDurable(built.commitment, journalIndex);
+      Object.assign(this.counters, {
+        rounds: this.counters.rounds + 1,
+        digests: this.counters.digests + digests.length,
+        lastRoundSize: digests.length,
+        lastRoundMs: t2 - t0,
+        lastFsyncMs: t2 - t1,
+      });
+      this.opts.logger.debug({ digests: digests.length, journalIndex, buildMs: t1 - t0, fsyncMs: t2 - t1 }, 'round committed');
+      proofs = built.responses;
+    } catch (err) {
+      this.opts.logger.error({ err, digests: digests.length }, 'round failed; submitters get an error');
+      const e = err instanceof Error ? err : new Error(String(err));
+      for (const w of waiters) w.reject(e);
+      return;
+    }
+    for (let i = 0; i < waiters.length; i++) waiters[i]!.resolve(proofs[i]!);
+  }
+
+  private makeNonces(n: number): Uint8Array {
+    const nonces = new Uint8Array(n * NONCE_LENGTH);
+    if (this.opts.randomNonce) {
+      for (let i = 0; i < n; i++) nonces.set(this.opts.randomNonce().subarray(0, NONCE_LENGTH), i * NONCE_LENGTH);
+    } else {
+      randomFillSync(nonces);
+    }
+    return nonces;
+  }
+}

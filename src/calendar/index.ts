@@ -1,0 +1,16 @@
+// The calendar state as other areas see it: journal, LevelDB store, aggregator rounds, calendar facade.
+export { Calendar, DEFAULT_MAX_QUEUED, type CalendarOptions, type CalendarStats } from './calendar.js';
+export {
+  CALENDAR_FILES,
+  HMAC_KEY_LENGTH,
+  initCalendarDir,
+  readCalendarConfig,
+  validateCalendarUri,
+  type CalendarConfig,
+} from './calendar-dir.js';
+export { calendarErrors } from './errors.js';
+export { Journal, JOURNAL_RECORD_LENGTH, recordToCommitment, type JournalRecord } from './journal.js';
+export { CalendarStore, MAX_TREE_NODES } from './store.js';
+export { decodeNodeValue, encodeNodeValue, type StoredNode } from './store-codec.js';
+export { MAX_DIGEST_LENGTH } from './round.js';
+export { MacChecker } from './mac-checker.js';
