@@ -85,7 +85,7 @@ export function collectStats(src: StatsSources): CalendarStats {
     schema: STATS_SCHEMA,
     version: src.version,
     uri: src.calendar.uri,
-    network: str(raw?.network) ?? src.network ?? null,
+    network: networkName(str(raw?.network)) ?? src.network ?? null,
     donationAddress: src.donationAddress ?? null,
     startedAt: new Date(src.startedAtMs).toISOString(),
     generatedAt: new Date(now).toISOString(),
@@ -107,8 +107,8 @@ export function collectStats(src: StatsSources): CalendarStats {
           tip: tipBytes ? toHex(tipBytes) : (str(raw.tip) ?? null),
           currentTx: currentTxOf(raw),
           txsWaitingForConfirmation: num(raw.txsWaitingForConfirmation) ?? 0,
-          lastAnchoredBlock: blockOf(raw.lastAnchoredBlock),
-          bestBlock: blockOf(raw.bestBlock),
+          lastAnchoredBlock: blockOf(raw.lastAnchoredBlock) ?? blockOf(raw.lastMined),
+          bestBlock: blockOf(raw.bestBlock) ?? blockOf({ height: raw.height }),
           balanceSat: num(raw.balanceSat),
           walletAddress: str(raw.walletAddress) ?? null,
         }
@@ -146,24 +146,43 @@ export function withSeparators(n: number): string {
   return sign + String(Math.trunc(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+// The stamper reports its unconfirmed tx as flat `unconfirmed*` fields (src/bitcoin/stamper.ts); a mined
+// tx still short of its confirmations may come as `lastMined` { txid, height, hash, confirmations }.
 function currentTxOf(raw: Record<string, unknown>): CurrentTx | null {
-  const tx = asRecord(raw.currentTx);
-  const txid = str(tx.txid) ?? (typeof tx.txid === 'object' && tx.txid ? toHexMaybe(tx.txid) : undefined);
-  if (!txid) return null;
+  const txid = str(raw.unconfirmedTxid);
+  if (txid) {
+    return {
+      txid,
+      confirmations: 0,
+      priorVersions: Math.max(0, (num(raw.unconfirmedVersions) ?? 1) - 1),
+      feeSat: num(raw.unconfirmedFeeSat),
+      feeRateSatVb: num(raw.unconfirmedFeeRateSatVb),
+      commitments: num(raw.unconfirmedCommitments),
+    };
+  }
+  const mined = asRecord(raw.lastMined);
+  const minedTxid = str(mined.txid);
+  if (!minedTxid || (num(raw.txsWaitingForConfirmation) ?? 0) === 0) return null;
   return {
-    txid,
-    confirmations: num(tx.confirmations) ?? 0,
-    priorVersions: num(tx.priorVersions) ?? Math.max(0, (num(tx.versions) ?? 1) - 1),
-    feeSat: num(tx.feeSat),
-    feeRateSatVb: num(tx.feeRateSatVb),
-    commitments: num(tx.commitments),
+    txid: minedTxid,
+    confirmations: num(mined.confirmations) ?? 1,
+    priorVersions: num(mined.priorVersions) ?? 0,
+    feeSat: num(mined.feeSat),
+    feeRateSatVb: null,
+    commitments: num(mined.commitments),
   };
+}
+
+/** Core's chain names as visitors know them. */
+function networkName(chain: string | undefined): string | undefined {
+  if (chain === undefined) return undefined;
+  return ({ main: 'mainnet', test: 'testnet', testnet4: 'testnet4' } as Record<string, string>)[chain] ?? chain;
 }
 
 function blockOf(value: unknown): BlockRef | null {
   const b = asRecord(value);
   const height = num(b.height);
-  return height === null ? null : { height, hash: str(b.hash) ?? null };
+  return height === null || height < 0 ? null : { height, hash: str(b.hash) ?? null };
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -180,6 +199,3 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function toHexMaybe(value: object): string | undefined {
-  return value instanceof Uint8Array ? toHex(value) : undefined;
-}
