@@ -1,0 +1,152 @@
+// `otsd run` (the default command): opens the calendar, starts the Bitcoin side, serves the HTTP API
+// (SPEC §9) and shuts down cleanly on the first SIGTERM/SIGINT, at once on the second.
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import pino, { type Logger } from 'pino';
+import { Calendar } from '../calendar/index.js';
+import { buildServer } from '../server/index.js';
+import { addBitcoinOptions, type BitcoinHandle, startBitcoin } from './bitcoin-wiring.js';
+import { applyEnvAndFile, envName, intInRange, readConfigFile } from './config.js';
+import { DEFAULT_CALENDAR_DIR } from './otsd-init.js';
+import { otsdErrors } from './otsd-errors.js';
+import { EXIT_INTERRUPTED, failAndExit } from './otsd-fail.js';
+
+/** The reference's default HTTP port. */
+export const DEFAULT_RPC_PORT = 14788;
+/** The reference's aggregation interval. */
+export const DEFAULT_ROUND_MS = 1000;
+
+/** Options of `otsd run` after flags, environment and config file are merged. */
+export interface RunOptions {
+  calendar: string;
+  rpcPort: number;
+  rpcAddress: string;
+  roundMs: number;
+  maxPending?: number;
+  debugFile?: string;
+  logLevel: string;
+  config?: string;
+  [btcFlag: string]: unknown;
+}
+
+/** Adds the `run` command (also what `otsd` alone does) with every flag documented in --help. */
+export function registerRunCommand(program: Command): Command {
+  const cmd = program
+    .command('run', { isDefault: true })
+    .description('run the calendar: aggregate digests in rounds and serve the HTTP API')
+    .option('-c, --calendar <dir>', 'calendar directory (made by otsd init)', DEFAULT_CALENDAR_DIR)
+    .option('--rpc-port <port>', 'HTTP port to listen on', intInRange(0, 65535), DEFAULT_RPC_PORT)
+    .option('--rpc-address <host>', 'address to listen on', 'localhost')
+    .option('--round-ms <ms>', 'length of an aggregation round', intInRange(10, 60_000), DEFAULT_ROUND_MS)
+    .option('--max-pending <n>', 'digests waiting for a round before POST /digest answers 503', intInRange(1, 100_000_000))
+    .option('--debug-file <file>', 'write the log (JSON lines) to this file instead of stdout')
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+    )
+    .option('--config <file>', 'TOML file whose keys are these long flag names (e.g. rpc-port = 14788)');
+  addBitcoinOptions(cmd);
+  for (const flag of ['--btc-regtest', '--btc-testnet']) {
+    // The Bitcoin wiring may declare these itself; the reference names them on otsd directly.
+    if (!cmd.options.some((o) => o.long === flag)) cmd.option(flag, `use Bitcoin ${flag.slice(6)} instead of mainnet`);
+  }
+  cmd.addHelpText(
+    'after',
+    `\nEvery flag can also come from the environment (${envName('rpc-port')}=14788, ${envName('btc-regtest')}=1) ` +
+      'or from the --config file (rpc-port = 14788). A flag beats the environment, which beats the file.\n',
+  );
+  cmd.hook('preAction', (self) => {
+    try {
+      const file = self.opts<RunOptions>().config ?? process.env[envName('config')];
+      applyEnvAndFile(self, process.env, file ? readConfigFile(file) : {});
+    } catch (err) {
+      failAndExit(err);
+    }
+  });
+  return cmd.action(async (opts: RunOptions) => {
+    await runDaemon(opts);
+  });
+}
+
+/** Starts everything; resolves once listening. Exits the process with code 2 on start-up failures. */
+export async function runDaemon(opts: RunOptions): Promise<void> {
+  const log = makeLogger(opts);
+  let calendar: Calendar;
+  try {
+    calendar = await Calendar.open({
+      dir: opts.calendar,
+      roundMs: opts.roundMs,
+      logger: log, // the calendar names its own area
+      ...(opts.maxPending !== undefined ? { maxPending: opts.maxPending } : {}),
+    });
+  } catch (err) {
+    log.error({ err, dir: opts.calendar }, 'calendar failed to open');
+    failAndExit(err, `calendar: ${opts.calendar}`);
+  }
+  let bitcoin: BitcoinHandle | undefined;
+  try {
+    bitcoin = await startBitcoin(opts, calendar, log.child({ area: 'bitcoin' }));
+  } catch (err) {
+    log.error({ err }, 'bitcoin failed to start');
+    await calendar.close();
+    failAndExit(err);
+  }
+  const app = buildServer({ calendar, bitcoin, logger: log.child({ area: 'http' }), version: packageVersion() });
+  try {
+    await app.listen({ port: opts.rpcPort, host: opts.rpcAddress });
+  } catch (err) {
+    log.error({ err }, 'http server failed to listen');
+    await bitcoin?.stop();
+    await calendar.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    failAndExit(code === 'EADDRINUSE' ? otsdErrors.OTS_ERR_LISTEN_ADDRESS_IN_USE(opts.rpcPort).causedBy(err) : err);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.rpcPort;
+  log.info({ port, host: opts.rpcAddress, uri: calendar.uri, roundMs: opts.roundMs }, 'otsd listening');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // Safe: every answered digest was fsynced with its round before its 200 went out.
+      log.warn({ signal }, 'second signal: exiting at once');
+      process.exit(EXIT_INTERRUPTED);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing the round');
+    void (async () => {
+      try {
+        await app.close(); // stops accepting, waits for digests in flight (they wait for the round)
+        await bitcoin?.stop();
+        await calendar.close(); // last round, fsync, store closed
+        log.info('otsd stopped');
+        log.flush();
+        process.exit(0);
+      } catch (err) {
+        log.error({ err }, 'shutdown failed');
+        failAndExit(err);
+      }
+    })();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function makeLogger(opts: RunOptions): Logger {
+  const level = opts.logLevel;
+  if (opts.debugFile === undefined) return pino({ level, base: { name: 'otsd' } });
+  try {
+    closeSync(openSync(opts.debugFile, 'a')); // fail now, in one line, rather than in a stream later
+  } catch (err) {
+    failAndExit(err, `log file: ${opts.debugFile}`);
+  }
+  return pino({ level, base: { name: 'otsd' } }, pino.destination({ dest: opts.debugFile, append: true, sync: false }));
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
