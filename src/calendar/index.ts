@@ -14,3 +14,7 @@ export { CalendarStore, MAX_TREE_NODES } from './store.js';
 export { decodeNodeValue, encodeNodeValue, type StoredNode } from './store-codec.js';
 export { MAX_DIGEST_LENGTH } from './round.js';
 export { MacChecker } from './mac-checker.js';
+export { BACKUP_CHUNK_SIZE, BackupExporter, type BackupOptions, type BackupSource } from './backup.js';
+export { encodeChunk, parseChunk, type BackupEntry } from './backup-codec.js';
+export { backupErrors } from './backup-errors.js';
+export { verifyChunk, type HeaderSource, type VerifiedChunk, type VerifyOptions } from './backup-verify.js';

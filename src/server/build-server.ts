@@ -8,6 +8,7 @@ import { sendError } from './error-handler.js';
 import { serverErrors } from './errors.js';
 import { ALLOWED_METHODS, headerHooks } from './hooks.js';
 import { CACHE, sendPlain } from './plain.js';
+import { type BackupApi, backupRoute } from './routes/backup.js';
 import { digestRoute } from './routes/digest.js';
 import { healthRoute } from './routes/health.js';
 import { rootRoute } from './routes/root.js';
@@ -46,6 +47,8 @@ export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
 export interface ServerOptions {
   calendar: CalendarApi;
   bitcoin?: BitcoinApi | undefined;
+  /** The backup exporter (SPEC §9.6); without it every chunk answers 404 like an incomplete one. */
+  backup?: BackupApi | undefined;
   /** pino logger for errors and refusals; per-request logging stays off (hot path). */
   logger?: Logger | undefined;
   version: string;
@@ -97,6 +100,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.register(tipRoute, { bitcoin });
   app.register(rootRoute, { calendar, bitcoin, version: opts.version });
   app.register(healthRoute, { bitcoin, isAccepting: () => isAccepting });
+  if (opts.backup) app.register(backupRoute, { backup: opts.backup });
   return app;
 }
 
