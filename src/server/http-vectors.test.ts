@@ -25,7 +25,7 @@ const FIXED_NONCE = new Uint8Array(16).fill(0x5a);
 
 describe('reference HTTP vectors (vectors/http.json)', { skip: SHARED_SKIP }, () => {
   let port = 0;
-  let pendingCommitment = new Uint8Array();
+  let pendingCommitment: Uint8Array = new Uint8Array();
   const tip = fromHex(vectors?.cases.find((c) => c.name === 'get-tip')?.body_hex ?? '');
   const withTip = { statusSource: { lookup: () => undefined }, health: () => ({ ok: true, components: {} }), stats: () => ({}), tip: () => tip };
   let portWithTip = 0;
