@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bitcoinAttestation, ops, pendingAttestation, reverseBytes, sha256d, Timestamp, toHex } from '../core/index.js';
+import { bitcoinAttestation, makeMerkleTree, ops, pendingAttestation, reverseBytes, sha256d, Timestamp, toHex } from '../core/index.js';
 
 /** How a test calendar misbehaves. */
 export type CalendarMode = 'ok' | 'garbage' | 'lying' | 'hang' | 'huge' | 'error500';
@@ -59,13 +59,12 @@ export async function startTestCalendar(mode: CalendarMode = 'ok'): Promise<Test
     pendingText: 'Pending confirmation in Bitcoin blockchain',
     lieHeight: 7,
     complete(chain, height) {
-      for (const c of cal.commitments) {
-        const t = new Timestamp(Buffer.from(c, 'hex'));
-        const root = t.add(ops.sha256);
-        root.addAttestation(bitcoinAttestation(height));
-        chain.addBlock(height, root.msg);
-        cal.store.set(c, t.toBytes());
-      }
+      // all commitments so far share one block, through a merkle tree as a real stamper builds it
+      const roots = cal.commitments.map((c) => new Timestamp(Buffer.from(c, 'hex')));
+      const tip = makeMerkleTree(roots.map((r) => r.add(ops.sha256)));
+      tip.addAttestation(bitcoinAttestation(height));
+      chain.addBlock(height, tip.msg);
+      for (const r of roots) cal.store.set(toHex(r.msg), r.toBytes());
     },
     close: () =>
       new Promise((resolve) => {
