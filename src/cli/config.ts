@@ -22,7 +22,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
     throw otsdErrors.OTS_ERR_CONFIG_FILE_UNREADABLE((err as NodeJS.ErrnoException).code ?? 'read failed').causedBy(err);
   }
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return { ...(parseToml(text) as Record<string, unknown>) };
   } catch (err) {
     const line = (err as { line?: number }).line;
     throw otsdErrors.OTS_ERR_CONFIG_FILE_UNREADABLE(`not valid TOML${line ? ` (line ${line})` : ''}`).causedBy(err);
