@@ -99,11 +99,14 @@ export class EmbeddedNode implements BitcoinBackend {
     });
   }
 
-  /** Mines a block every `intervalMs` while the mempool holds a transaction (dev mode). */
-  autoMine(intervalMs: number): void {
+  /**
+   * Mines a block every `intervalMs` while `isWanted()` says so (dev mode); by default while the
+   * mempool holds a transaction. Dev mode also keeps mining while a stamp tx waits for confirmations.
+   */
+  autoMine(intervalMs: number, isWanted: () => boolean = () => this.mempoolSize() > 0): void {
     this.stopAutoMine();
     this.timer = setInterval(() => {
-      if (this.node.mempool.map.size === 0) return;
+      if (!isWanted()) return;
       this.mine(1).then(
         ([hash]) => this.log?.info({ height: this.node.chain.height, hash }, 'embedded node mined a block'),
         (err: unknown) => this.log?.error({ err }, 'embedded node failed to mine'),
@@ -145,6 +148,11 @@ export class EmbeddedNode implements BitcoinBackend {
 
   async mempoolHas(txid: string): Promise<boolean> {
     return this.node.mempool.hasEntry(internalHex(txid)) as boolean;
+  }
+
+  /** Number of transactions in the mempool. */
+  mempoolSize(): number {
+    return this.node.mempool.map.size as number;
   }
 
   /** Display txids of the mempool (tests). */

@@ -51,6 +51,7 @@ export class Stamper extends EventEmitter {
   private running: Promise<void> | undefined;
   private stopped = true;
   private anchored = 0;
+  private lastSaved: { height: number; hash: string } | undefined;
   readonly health: StamperHealth;
 
   constructor(private readonly backend: BitcoinBackend, private readonly calendar: StamperCalendar, private readonly opts: StamperOptions) {
@@ -113,6 +114,7 @@ export class Stamper extends EventEmitter {
   /** Facts for /stats and logs. */
   stats(): Record<string, unknown> {
     const latest = this.unconfirmed?.versions.at(-1);
+    const last = this.mined.at(-1);
     return {
       ...this.health.report(),
       network: this.backend.network,
@@ -123,11 +125,18 @@ export class Stamper extends EventEmitter {
       unconfirmedCommitments: latest?.commitments.length ?? 0,
       txsWaitingForConfirmation: this.mined.length,
       commitmentsAnchored: this.anchored,
+      unconfirmedFeeRateSatVb: this.unconfirmed?.feeRate ?? null,
+      lastMined: last && { txid: last.txid, height: last.height, hash: last.blockHash, commitments: last.timestamps.length,
+        confirmations: this.lastHeight - last.height + 1 },
+      lastAnchoredBlock: this.lastSaved ?? null,
+      bestBlock: { height: this.lastHeight, hash: this.known.get(this.lastHeight) ?? null },
       nextTxAt: this.nextTxAt ? new Date(this.nextTxAt).toISOString() : null,
     };
   }
 
   private async followBlocks(): Promise<void> {
+    // the first sync also checks network and sync state; until it passes the stamper stays unhealthy
+    if (this.lastHeight < 0) await this.backend.check();
     const tipHeight = await this.backend.tipHeight();
     if (this.lastHeight < 0) {
       this.known.set(tipHeight, await this.backend.blockHash(tipHeight));
@@ -183,6 +192,7 @@ export class Stamper extends EventEmitter {
       await this.calendar.saveTimestamps(rec.timestamps);
       this.mined.splice(this.mined.indexOf(rec), 1);
       this.anchored += rec.timestamps.length;
+      this.lastSaved = { height: rec.height, hash: rec.blockHash };
       this.opts.log.info({ txid: rec.txid, height: rec.height, commitments: rec.timestamps.length }, 'proofs saved');
       this.emit('saved', rec.timestamps.length, rec.height);
     }
