@@ -39,7 +39,7 @@ export function addStampCommand(program: Command): void {
         calendars,
         minimum: flags.m,
         timeoutMs: flags.timeout * 1000,
-        onCalendar: (o: CalendarOutcome) => (o.ok ? log.debug(`calendar ${o.url}: accepted`) : log.warn(`ots: calendar ${o.url}: ${errorLine(o.error)}`)),
+        onCalendar: (o: CalendarOutcome) => (o.ok ? log.debug(`calendar ${o.url}: accepted`) : log.warn(`ots: ${errorLine(o.error)}`)),
       };
       if (flags.digest !== undefined || (files.length === 1 && files[0] === '-')) {
         if (!flags.output) throw usage('--digest and stdin need -o <file> for the proof');
