@@ -15,6 +15,7 @@ function runLike(): Command {
     .option('--rpc-port <port>', 'port', intInRange(0, 65535), 14788)
     .option('--max-pending <n>', 'n', intInRange(1, 1000))
     .option('--btc-regtest', 'regtest')
+    .option('--no-bitcoin', 'calendar only')
     .action(() => undefined);
 }
 
@@ -22,7 +23,7 @@ function resolve(argv: string[], env: Record<string, string>, file: Record<strin
   const cmd = runLike();
   cmd.parse(argv, { from: 'user' });
   applyEnvAndFile(cmd, env, file);
-  return cmd.opts<{ calendar: string; rpcPort: number; maxPending?: number; btcRegtest?: boolean }>();
+  return cmd.opts<{ calendar: string; rpcPort: number; maxPending?: number; btcRegtest?: boolean; bitcoin?: boolean }>();
 }
 
 describe('otsd settings', () => {
@@ -32,7 +33,7 @@ describe('otsd settings', () => {
   });
 
   it('keeps defaults when nothing else is given', () => {
-    assert.deepEqual(resolve([], {}), { calendar: '/default/cal', rpcPort: 14788 });
+    assert.deepEqual(resolve([], {}), { calendar: '/default/cal', rpcPort: 14788, bitcoin: true });
   });
 
   it('prefers flag over environment over file over default', () => {
@@ -43,6 +44,7 @@ describe('otsd settings', () => {
       rpcPort: 1000,
       maxPending: 5,
       btcRegtest: true,
+      bitcoin: true,
     });
     assert.equal(resolve([], env, file).rpcPort, 2000);
     assert.equal(resolve([], {}, file).rpcPort, 3000);
@@ -53,6 +55,9 @@ describe('otsd settings', () => {
     assert.equal(opts.btcRegtest, true);
     assert.equal(opts.maxPending, 7);
     assert.equal(resolve([], { OTSD_BTC_REGTEST: '0' }).btcRegtest, false);
+    assert.equal(resolve([], { OTSD_NO_BITCOIN: '1' }).bitcoin, false);
+    assert.equal(resolve([], {}, { 'no-bitcoin': true }).bitcoin, false);
+    assert.equal(resolve(['--no-bitcoin'], { OTSD_NO_BITCOIN: 'false' }).bitcoin, false);
   });
 
   const invalid: { description: string; env?: Record<string, string>; file?: Record<string, unknown>; code: string }[] = [

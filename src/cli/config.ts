@@ -37,7 +37,8 @@ export function readConfigFile(path: string): Record<string, unknown> {
 export function applyEnvAndFile(cmd: Command, env: NodeJS.ProcessEnv, file: Record<string, unknown> = {}): void {
   const known = new Map<string, Option>();
   for (const option of cmd.options) {
-    if (option.long && !option.negate) known.set(option.long.slice(2), option);
+    // `--no-bitcoin` is set as `no-bitcoin = true` / OTSD_NO_BITCOIN=1, meaning bitcoin = false.
+    if (option.long) known.set(option.long.slice(2), option);
   }
   for (const key of Object.keys(file)) {
     if (!known.has(key) || key === 'config') throw otsdErrors.OTS_ERR_CONFIG_UNKNOWN_KEY(key);
@@ -47,10 +48,11 @@ export function applyEnvAndFile(cmd: Command, env: NodeJS.ProcessEnv, file: Reco
     const source = cmd.getOptionValueSource(attr);
     if (source !== undefined && source !== 'default') continue;
     const fromEnv = env[envName(name)];
+    const flip = (v: unknown) => (option.negate ? !v : v);
     if (fromEnv !== undefined && fromEnv !== '') {
-      cmd.setOptionValueWithSource(attr, convert(option, name, fromEnv, `environment ${envName(name)}`), 'env');
+      cmd.setOptionValueWithSource(attr, flip(convert(option, name, fromEnv, `environment ${envName(name)}`)), 'env');
     } else if (file[name] !== undefined) {
-      cmd.setOptionValueWithSource(attr, convert(option, name, file[name], 'config file'), 'config');
+      cmd.setOptionValueWithSource(attr, flip(convert(option, name, file[name], 'config file')), 'config');
     }
   }
 }
