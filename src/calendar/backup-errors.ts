@@ -54,4 +54,9 @@ export const backupErrors = {
     400,
     () => 'this mirror directory follows another upstream (or another chunk size); use a new directory for a new upstream',
   ),
+  OTS_ERR_MIRROR_READ_ONLY: defineError(
+    'OTS_ERR_MIRROR_READ_ONLY',
+    503,
+    () => 'this server is a read-only mirror and makes no timestamps; submit digests to a calendar',
+  ),
 } as const;

@@ -37,18 +37,34 @@ export class PendingSet {
   /** Adds `commitment` recorded at `journalIndex`; returns false if it was already pending. */
   add(commitment: Uint8Array, journalIndex: number): boolean {
     if (commitment.length === 0 || commitment.length > SLOT_BYTES) throw new RangeError(`commitment of ${commitment.length} bytes`);
-    if (this.find(commitment) >= 0) return false;
-    if (this.used === this.lengths.length) this.grow();
     if ((this.tableFill + 1) * 2 > this.table.length) {
       // Full of live entries: double; full of tombstones: rebuild at the same size.
       this.rehash((this.live + 1) * 2 > this.table.length / 2 ? this.table.length * 2 : this.table.length);
     }
+    const mask = this.table.length - 1;
+    let pos = hashBytes(commitment, 0, commitment.length) & mask;
+    let reuse = -1;
+    for (; ; pos = (pos + 1) & mask) {
+      const v = this.table[pos]!;
+      if (v === EMPTY) break;
+      if (v === TOMBSTONE) {
+        if (reuse < 0) reuse = pos;
+      } else if (this.equalsSlot(v - 1, commitment)) {
+        return false;
+      }
+    }
+    if (this.used === this.lengths.length) this.grow();
     const slot = this.used++;
     this.records.set(commitment, slot * SLOT_BYTES);
     this.lengths[slot] = commitment.length;
     this.journalIndex[slot] = journalIndex;
     if (slot > 0 && this.journalIndex[slot - 1]! > journalIndex) this.unsorted = true;
-    this.insertSlot(slot);
+    if (reuse >= 0) {
+      this.table[reuse] = slot + 1;
+    } else {
+      this.table[pos] = slot + 1;
+      this.tableFill++;
+    }
     this.live++;
     return true;
   }
@@ -89,13 +105,6 @@ export class PendingSet {
     return this.records.length + this.lengths.byteLength + this.journalIndex.byteLength + this.table.byteLength;
   }
 
-  private hash(c: Uint8Array): number {
-    // Bytes 4..8 are the start of the merkle root (random); fold in the length for legacy records.
-    let h = (c.length * 0x9e3779b1) | 0;
-    for (let i = 4; i < Math.min(c.length, 12); i++) h = Math.imul(h ^ c[i]!, 0x01000193);
-    return h >>> 0;
-  }
-
   private equalsSlot(slot: number, c: Uint8Array): boolean {
     if (this.lengths[slot] !== c.length) return false;
     const base = slot * SLOT_BYTES;
@@ -105,7 +114,7 @@ export class PendingSet {
 
   private findPosition(c: Uint8Array): number {
     const mask = this.table.length - 1;
-    for (let pos = this.hash(c) & mask; ; pos = (pos + 1) & mask) {
+    for (let pos = hashBytes(c, 0, c.length) & mask; ; pos = (pos + 1) & mask) {
       const v = this.table[pos]!;
       if (v === EMPTY) return -1;
       if (v !== TOMBSTONE && this.equalsSlot(v - 1, c)) return pos;
@@ -118,9 +127,8 @@ export class PendingSet {
   }
 
   private insertSlot(slot: number): void {
-    const c = this.records.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + this.lengths[slot]!);
     const mask = this.table.length - 1;
-    let pos = this.hash(c) & mask;
+    let pos = hashBytes(this.records, slot * SLOT_BYTES, this.lengths[slot]!) & mask;
     while (this.table[pos] !== EMPTY) pos = (pos + 1) & mask;
     this.table[pos] = slot + 1;
     this.tableFill++;
@@ -170,4 +178,20 @@ export class PendingSet {
   private sortIfNeeded(): void {
     if (this.unsorted) this.compact();
   }
+}
+
+/**
+ * Hash of a commitment for the table: bytes 4..12 start the merkle root (random), folded with the
+ * length (legacy 36-byte records), then murmur3's finalizer so the low bits used as index are mixed.
+ */
+function hashBytes(bytes: Uint8Array, offset: number, length: number): number {
+  let h = Math.imul(length, 0x9e3779b1);
+  const end = offset + Math.min(length, 12);
+  for (let i = offset + 4; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

@@ -1,0 +1,270 @@
+// A mirror of a calendar (ours or a Python otsd): follows its backup chunks (SPEC §9.6) from the saved
+// offset, verifies each before one synchronous store batch, polls for new ones with bounded backoff,
+// and answers lookups like the calendar's own store (§8.3, §9.2).
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { isOtsError, type OtsError } from '../core/index.js';
+import { BACKUP_CHUNK_SIZE } from './backup.js';
+import { backupErrors } from './backup-errors.js';
+import { type HeaderSource, verifyChunk } from './backup-verify.js';
+import { fetchChunk, type UpstreamHints } from './mirror-fetch.js';
+import { MIRROR_FILES, MirrorJournal, type MirrorProgress, readProgress, writeProgress } from './mirror-state.js';
+import { CalendarStore } from './store.js';
+
+/** How to run a mirror. */
+export interface MirrorOptions {
+  /** Mirror directory: db/ (calendar layout), journal, mirror.json. Created if missing. */
+  dir: string;
+  /** Base URL of the upstream calendar, e.g. https://alice.btc.calendar.opentimestamps.org */
+  upstream: string;
+  logger: Logger;
+  /** Checks Bitcoin attestations when given; otherwise they are counted as unverified. */
+  headers?: HeaderSource | undefined;
+  /** Records per chunk; 1000 like the reference (tests use fewer). */
+  chunkSize?: number;
+  /** Wait after catching up before asking again; the reference says 60 s on its 404s. */
+  pollMs?: number;
+  /** First retry delay after a failure; doubles per failure up to backoffMaxMs. */
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+  /** One chunk download must finish within this (the reference needs ~10 s to build one). */
+  fetchTimeoutMs?: number;
+  /** A chunk body larger than this is refused before it fills memory. */
+  maxChunkBytes?: number;
+}
+
+/** Lag and health of a mirror, for /mirror/stats and metrics. */
+export interface MirrorStatus {
+  upstream: string;
+  chunkSize: number;
+  nextChunk: number;
+  commitments: number;
+  /** Chunks the upstream has records for (its hint header), or null for a Python upstream. */
+  upstreamChunks: number | null;
+  chunksBehind: number | null;
+  commitmentsBehind: number | null;
+  caughtUp: boolean;
+  lastSyncAt: string | null;
+  secondsSinceLastSync: number | null;
+  chunksStored: number;
+  rejectedChunks: number;
+  failedFetches: number;
+  verifiedAttestations: number;
+  unverifiedAttestations: number;
+  verifiesAttestations: boolean;
+  lastError: { code: string; message: string; at: string } | null;
+}
+
+/** Defaults: poll like the reference's cache hint, back off from 1 s to 5 min. */
+export const MIRROR_DEFAULTS = { pollMs: 60_000, backoffMinMs: 1_000, backoffMaxMs: 300_000, fetchTimeoutMs: 120_000, maxChunkBytes: 64 << 20 };
+
+/** Follows one upstream. Emits 'chunk' ({ chunk, commitments }), 'idle' (caught up) and 'problem' (error). */
+export class Mirror extends EventEmitter {
+  readonly uri: string;
+  private readonly settings: typeof MIRROR_DEFAULTS & { chunkSize: number };
+  private readonly abort = new AbortController();
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private hints: UpstreamHints = {};
+  private caughtUp = false;
+  private lastSyncMs: number | undefined;
+  private lastError: MirrorStatus['lastError'] = null;
+  private readonly counters = { chunksStored: 0, rejectedChunks: 0, failedFetches: 0, verifiedAttestations: 0, unverifiedAttestations: 0 };
+
+  private constructor(
+    private readonly opts: MirrorOptions,
+    private readonly store: CalendarStore,
+    private readonly journal: MirrorJournal,
+    private progress: MirrorProgress,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.uri = progress.upstream;
+    this.settings = { ...MIRROR_DEFAULTS, ...definedOnly(opts), chunkSize: progress.chunkSize };
+  }
+
+  /** Opens the directory: the store first (its LOCK keeps a second mirror out), then progress and journal. */
+  static async open(opts: MirrorOptions): Promise<Mirror> {
+    const log = opts.logger.child({ area: 'mirror' });
+    await mkdir(opts.dir, { recursive: true });
+    const store = await CalendarStore.open(join(opts.dir, MIRROR_FILES.db), log);
+    try {
+      const upstream = normalizeUpstream(opts.upstream);
+      const chunkSize = opts.chunkSize ?? BACKUP_CHUNK_SIZE;
+      const saved = await readProgress(opts.dir);
+      if (saved && (saved.upstream !== upstream || saved.chunkSize !== chunkSize)) throw backupErrors.OTS_ERR_MIRROR_UPSTREAM_CHANGED();
+      const progress = saved ?? { upstream, chunkSize, nextChunk: 0, lastChunkAt: null };
+      const journal = await MirrorJournal.open(opts.dir, progress.nextChunk * chunkSize);
+      if (journal.length < progress.nextChunk * chunkSize) {
+        // The journal lost records (restored from an older copy?): fetch the missing chunks again.
+        log.warn({ nextChunk: progress.nextChunk, journalRecords: journal.length }, 'mirror journal is behind its progress; refetching');
+        progress.nextChunk = Math.floor(journal.length / chunkSize);
+        await journal.close();
+        return Mirror.open(opts);
+      }
+      if (!saved) await writeProgress(opts.dir, progress);
+      log.info({ upstream, nextChunk: progress.nextChunk, verifies: opts.headers !== undefined }, 'mirror opened');
+      return new Mirror(opts, store, journal, progress, log);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
+  /** Starts following in the background (idempotent). */
+  start(): void {
+    this.running ??= this.follow();
+  }
+
+  /** Fetches and stores chunks until the upstream has no complete next chunk; returns how many were stored. */
+  async syncOnce(): Promise<number> {
+    let stored = 0;
+    while (!this.abort.signal.aborted) {
+      const n = this.progress.nextChunk;
+      const body = await this.fetch(n);
+      if (body === undefined) {
+        this.caughtUp = true;
+        this.lastSyncMs = Date.now();
+        this.emit('idle');
+        return stored;
+      }
+      this.caughtUp = false;
+      let verified;
+      try {
+        verified = await verifyChunk(body, { commitments: this.settings.chunkSize, headers: this.opts.headers });
+      } catch (err) {
+        if (isOtsError(err) && err.code.startsWith('OTS_ERR_BACKUP_')) this.counters.rejectedChunks++;
+        throw err;
+      }
+      await this.store.add(verified.timestamps);
+      await this.journal.append(verified.commitments);
+      this.progress = { ...this.progress, nextChunk: n + 1, lastChunkAt: new Date().toISOString() };
+      await writeProgress(this.opts.dir, this.progress);
+      this.counters.chunksStored++;
+      this.counters.verifiedAttestations += verified.verifiedAttestations;
+      this.counters.unverifiedAttestations += verified.unverifiedAttestations;
+      this.lastSyncMs = Date.now();
+      stored++;
+      this.log.info({ chunk: n, commitments: verified.commitments.length, nodes: verified.entries.length }, 'chunk mirrored');
+      this.emit('chunk', { chunk: n, commitments: verified.commitments.length });
+    }
+    return stored;
+  }
+
+  /** Lag and counters right now. */
+  status(): MirrorStatus {
+    const { chunkSize, nextChunk } = this.progress;
+    const upstreamChunks = this.hints.chunks ?? null;
+    const chunksBehind = upstreamChunks !== null ? Math.max(0, upstreamChunks - nextChunk) : this.caughtUp ? 0 : null;
+    const commitmentsBehind = this.hints.journalLength !== undefined ? Math.max(0, this.hints.journalLength - this.journal.length) : null;
+    return {
+      upstream: this.uri,
+      chunkSize,
+      nextChunk,
+      commitments: this.journal.length,
+      upstreamChunks,
+      chunksBehind,
+      commitmentsBehind,
+      caughtUp: this.caughtUp,
+      lastSyncAt: this.lastSyncMs === undefined ? null : new Date(this.lastSyncMs).toISOString(),
+      secondsSinceLastSync: this.lastSyncMs === undefined ? null : Math.round((Date.now() - this.lastSyncMs) / 1000),
+      ...this.counters,
+      verifiesAttestations: this.opts.headers !== undefined,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Serialized tree rooted at `msg`, exactly as the upstream's GET /timestamp serves it. */
+  async getTimestamp(msg: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.store.get(msg)?.toBytes();
+  }
+
+  /** A mirror makes no timestamps. */
+  submit(): Promise<Uint8Array> {
+    return Promise.reject(backupErrors.OTS_ERR_MIRROR_READ_ONLY());
+  }
+
+  /** Unknown to a mirror: backups carry stamped commitments only. */
+  isPending(): boolean {
+    return false;
+  }
+
+  pendingCount(): number {
+    return 0;
+  }
+
+  stats(): MirrorStatus {
+    return this.status();
+  }
+
+  /** Stops following (aborting a download in flight), then closes journal and store. */
+  async close(): Promise<void> {
+    this.abort.abort();
+    this.wake?.();
+    await this.running;
+    await this.journal.close();
+    await this.store.close();
+  }
+
+  private async follow(): Promise<void> {
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      let delay = this.settings.pollMs;
+      try {
+        await this.syncOnce();
+        failures = 0;
+      } catch (err) {
+        if (this.abort.signal.aborted) break;
+        failures++;
+        delay = Math.min(this.settings.backoffMaxMs, this.settings.backoffMinMs * 2 ** Math.min(failures - 1, 30));
+        this.report(err, delay);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async fetch(n: number): Promise<Uint8Array | undefined> {
+    try {
+      return await fetchChunk(this.opts.upstream.replace(/\/+$/, ''), n, {
+        signal: this.abort.signal,
+        timeoutMs: this.settings.fetchTimeoutMs,
+        maxBytes: this.settings.maxChunkBytes,
+        hints: this.hints,
+      });
+    } catch (err) {
+      this.counters.failedFetches++;
+      throw err;
+    }
+  }
+
+  private report(err: unknown, retryMs: number): void {
+    const coded = isOtsError(err) ? err : backupErrors.OTS_ERR_MIRROR_UPSTREAM_UNREACHABLE(String(err)).causedBy(err);
+    this.lastError = { code: coded.code, message: coded.message, at: new Date().toISOString() };
+    this.log.warn({ err: coded, code: coded.code, chunk: this.progress.nextChunk, retryMs }, 'mirror sync failed; will retry');
+    this.emit('problem', coded as OtsError);
+  }
+}
+
+/** Base URL without trailing slashes or credentials (they must not reach logs or stats). */
+export function normalizeUpstream(upstream: string): string {
+  const url = new URL(upstream);
+  url.username = '';
+  url.password = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+function definedOnly(opts: MirrorOptions): Partial<typeof MIRROR_DEFAULTS> {
+  const out: Partial<typeof MIRROR_DEFAULTS> = {};
+  for (const k of Object.keys(MIRROR_DEFAULTS) as (keyof typeof MIRROR_DEFAULTS)[]) {
+    if (opts[k] !== undefined) out[k] = opts[k];
+  }
+  return out;
+}
