@@ -118,7 +118,7 @@ async function handle(cal: TestCalendar, req: IncomingMessage, res: ServerRespon
   res.writeHead(404).end('Not found');
 }
 
-/** An Esplora-style API over `chain`: /block-height/<h> and /block/<hash>/header. */
+/** An Esplora-style API over `chain`: /block-height/<h>, /block/<hash>/header and /block/<hash> (JSON). */
 export async function startTestEsplora(chain: TestChain): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const h = /^\/block-height\/(\d+)$/.exec(req.url ?? '');
@@ -127,10 +127,17 @@ export async function startTestEsplora(chain: TestChain): Promise<{ url: string;
       if (!header) return void res.writeHead(404).end('Block not found');
       return void res.writeHead(200).end(toHex(reverseBytes(sha256d(header))));
     }
-    const b = /^\/block\/([0-9a-f]{64})\/header$/.exec(req.url ?? '');
+    const b = /^\/block\/([0-9a-f]{64})(\/header)?$/.exec(req.url ?? '');
     if (b) {
       for (const header of chain.headers.values()) {
-        if (toHex(reverseBytes(sha256d(header))) === b[1]) return void res.writeHead(200).end(toHex(header));
+        if (toHex(reverseBytes(sha256d(header))) !== b[1]) continue;
+        if (b[2]) return void res.writeHead(200).end(toHex(header));
+        // the JSON block summary the npm opentimestamps package reads (merkle root in display order)
+        const summary = {
+          merkle_root: toHex(reverseBytes(header.subarray(36, 68))),
+          timestamp: new DataView(header.buffer, header.byteOffset).getUint32(68, true),
+        };
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(summary));
       }
     }
     res.writeHead(404).end('Not found');
