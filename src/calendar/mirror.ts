@@ -240,7 +240,9 @@ export class Mirror extends EventEmitter {
         hints: this.hints,
       });
     } catch (err) {
-      this.counters.failedFetches++;
+      // A body cut in transit is a refused chunk; no answer at all is a failed fetch.
+      if (isOtsError(err) && err.code.startsWith('OTS_ERR_BACKUP_')) this.counters.rejectedChunks++;
+      else this.counters.failedFetches++;
       throw err;
     }
   }

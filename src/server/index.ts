@@ -10,3 +10,6 @@ export {
 export type { BitcoinApi, CalendarApi, HealthReport, MinedStatus } from './calendar-api.js';
 export { serverErrors } from './errors.js';
 export { MAX_DIGEST_BYTES } from './routes/digest.js';
+export { BACKUP_CHUNKS_HEADER, JOURNAL_LENGTH_HEADER, type BackupApi } from './routes/backup.js';
+export { buildMirrorServer, type MirrorServerOptions } from './mirror-server.js';
+export { MIRROR_METRIC_PREFIX, type MirrorStatusSource } from './routes/mirror-status.js';
