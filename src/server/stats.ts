@@ -137,6 +137,7 @@ export function referenceStats(s: CalendarStats): Record<string, unknown> {
     uptime_seconds: s.uptimeSeconds,
     stamper_ok: s.stamper?.ok ?? null,
     last_anchored_block: s.stamper?.lastAnchoredBlock?.height ?? 'None',
+    calendar: s.calendar,
   };
 }
 
