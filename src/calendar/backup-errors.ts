@@ -59,4 +59,9 @@ export const backupErrors = {
     503,
     () => 'this server is a read-only mirror and makes no timestamps; submit digests to a calendar',
   ),
+  OTS_ERR_MIRROR_RESTORE_TARGET_USED: defineError(
+    'OTS_ERR_MIRROR_RESTORE_TARGET_USED',
+    409,
+    () => 'the calendar directory already has a journal or a database; restore only into a directory holding just uri and hmac-key',
+  ),
 } as const;

@@ -12,6 +12,8 @@ import { MacChecker } from './mac-checker.js';
 export const JOURNAL_RECORD_LENGTH = COMMITMENT_LENGTH;
 /** Records read per disk read while scanning (64 KiB-ish chunks). */
 const SCAN_CHUNK_RECORDS = 1500;
+/** Damaged records logged one by one per scan; beyond that, one summary line (a wrong key damages all). */
+const DAMAGE_LOG_LIMIT = 1000;
 
 /** What a scan reports for each record: its index, the commitment and whether its MAC verified. */
 export interface JournalRecord {
@@ -98,6 +100,8 @@ export class Journal {
    * level with its index and counted (`damagedRecords`), and still reported: the caller decides.
    */
   async *scan(start: number): AsyncGenerator<JournalRecord> {
+    let damaged = 0;
+    let lastDamaged = -1;
     for (let index = start; index < this.size; ) {
       const chunk = await this.readRange(index, SCAN_CHUNK_RECORDS);
       if (chunk.length === 0) break;
@@ -105,11 +109,20 @@ export class Journal {
         const macOk = this.macs.verify(commitment);
         if (!macOk) {
           this.damagedRecords++;
-          this.log.error({ index, record: Buffer.from(commitment).toString('hex') }, 'journal record MAC does not verify; record is damaged or from another key');
+          lastDamaged = index;
+          if (++damaged <= DAMAGE_LOG_LIMIT) {
+            this.log.error(
+              { index, record: Buffer.from(commitment).toString('hex') },
+              'journal record MAC does not verify; record is damaged or from another key',
+            );
+          }
         }
         yield { index, commitment, macOk };
         index++;
       }
+    }
+    if (damaged > DAMAGE_LOG_LIMIT) {
+      this.log.error({ damaged, lastIndex: lastDamaged, logged: DAMAGE_LOG_LIMIT }, 'many journal records failed their MAC check; is hmac-key the right one?');
     }
   }
 

@@ -152,12 +152,16 @@ describe('CalendarStore', { skip: SHARED_SKIP }, () => {
     assert.throws(() => store.get(msg), { code: 'OTS_ERR_STORE_TREE_TOO_LARGE' });
   });
 
-  it('refuses a node whose op leads to a missing child', async (t) => {
+  it('refuses a node whose op leads to a missing child, and an empty node', async (t) => {
     const path = join(tempDir(t), 'db');
-    await rawDb(path, [[Uint8Array.of(1), Uint8Array.of(0, 1, 0x08)]]);
+    await rawDb(path, [
+      [Uint8Array.of(1), Uint8Array.of(0, 1, 0x08)],
+      [Uint8Array.of(2), Uint8Array.of(0, 0)],
+    ]);
     const store = await CalendarStore.open(path, silent);
     t.after(() => store.close());
     assert.throws(() => store.get(Uint8Array.of(1)), { code: 'OTS_ERR_STORE_CORRUPT' });
+    assert.throws(() => store.get(Uint8Array.of(2)), { code: 'OTS_ERR_STORE_CORRUPT' });
   });
 
   it('reports a database held by another opener as OTS_ERR_STORE_LOCKED', async (t) => {

@@ -65,6 +65,7 @@ export class CalendarStore {
     const fill = (node: Timestamp, value: Uint8Array, depth: number): void => {
       if (++count > MAX_TREE_NODES) throw calendarErrors.OTS_ERR_STORE_TREE_TOO_LARGE(`${MAX_TREE_NODES} nodes`);
       const { attestations, ops } = decodeNodeValue(value);
+      if (attestations.length + ops.length === 0) throw calendarErrors.OTS_ERR_STORE_CORRUPT('a stored node has neither attestations nor ops');
       for (const a of attestations) node.addAttestation(a);
       for (const op of ops) {
         if (depth >= MAX_OPS_DEPTH) throw calendarErrors.OTS_ERR_STORE_TREE_TOO_LARGE(`${MAX_OPS_DEPTH} ops on one path`);
