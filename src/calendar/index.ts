@@ -21,3 +21,4 @@ export { backupErrors } from './backup-errors.js';
 export { verifyChunk, type HeaderSource, type VerifiedChunk, type VerifyOptions } from './backup-verify.js';
 export { Mirror, MIRROR_DEFAULTS, normalizeUpstream, type MirrorOptions, type MirrorStatus } from './mirror.js';
 export { MIRROR_FILES, type MirrorProgress } from './mirror-state.js';
+export { restoreFromMirror, type RestoreReport } from './mirror-restore.js';
