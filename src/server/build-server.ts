@@ -74,11 +74,17 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
       connectionsCheckingInterval: timeouts.checkIntervalMs,
       maxHeaderSize: maxHeaderBytes,
     },
+    return503OnClosing: false,
     clientErrorHandler: (err, socket) => answerClientError(err, socket, maxHeaderBytes),
   });
   let isAccepting = true;
   app.addHook('preClose', async () => {
     isAccepting = false;
+  });
+  // Requests that arrive on kept-alive connections while closing get a coded 503 (fastify's own
+  // 503-on-close is switched off so that the answer has our shape).
+  app.addHook('onRequest', async () => {
+    if (!isAccepting) throw serverErrors.OTS_ERR_HTTP_SHUTTING_DOWN();
   });
 
   app.setErrorHandler(sendError);
