@@ -51,7 +51,8 @@ interface NodeSpec {
   children: { op: Op; node: NodeSpec }[];
 }
 function nodeArb(depth: number): fc.Arbitrary<NodeSpec> {
-  const children = depth === 0 ? fc.constant([]) : fc.array(fc.record({ op: opArb, node: nodeArb(depth - 1) }), { maxLength: 3 });
+  const children: fc.Arbitrary<NodeSpec['children']> =
+    depth === 0 ? fc.constant([]) : fc.array(fc.record({ op: opArb, node: nodeArb(depth - 1) }), { maxLength: 3 });
   return fc.record({ attestations: fc.array(attestationArb, { maxLength: 3 }), children });
 }
 
