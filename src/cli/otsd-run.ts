@@ -1,9 +1,10 @@
 // `otsd run` (the default command): opens the calendar, starts the Bitcoin side, serves the HTTP API
 // (SPEC §9) and shuts down cleanly on the first SIGTERM/SIGINT, at once on the second.
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import pino, { type Logger } from 'pino';
-import { Calendar } from '../calendar/index.js';
+import { BackupExporter, Calendar } from '../calendar/index.js';
 import { buildServer } from '../server/index.js';
 import { addBitcoinOptions, type BitcoinHandle, startBitcoin } from './bitcoin-wiring.js';
 import { applyEnvAndFile, envName, intInRange, readConfigFile } from './config.js';
@@ -90,7 +91,9 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
     await calendar.close();
     failAndExit(err);
   }
-  const app = buildServer({ calendar, bitcoin, logger: log.child({ area: 'http' }), version: packageVersion() });
+  // The reference's backup export (SPEC §9.6), cached in the calendar's backup_cache/ like otsd does.
+  const backup = new BackupExporter(calendar, { cacheDir: join(opts.calendar, 'backup_cache'), logger: log.child({ area: 'backup' }) });
+  const app = buildServer({ calendar, bitcoin, backup, logger: log.child({ area: 'http' }), version: packageVersion() });
   try {
     await app.listen({ port: opts.rpcPort, host: opts.rpcAddress });
   } catch (err) {

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerDevCommand } from './otsd-dev.js';
 import { failAndExit } from './otsd-fail.js';
 import { registerInitCommand } from './otsd-init.js';
+import { registerMirrorCommand, registerMirrorRestoreCommand } from './otsd-mirror.js';
 import { registerRunCommand } from './otsd-run.js';
 
 /** Builds the otsd program (exported so tests can read its help without spawning). */
@@ -15,6 +16,8 @@ export function buildOtsdProgram(): Command {
   registerRunCommand(program);
   registerInitCommand(program);
   registerDevCommand(program);
+  registerMirrorCommand(program);
+  registerMirrorRestoreCommand(program);
   return program;
 }
 
