@@ -1,8 +1,8 @@
 // The HTTP API (SPEC §9) as a fastify app: one plugin per route group, the error handler and the
 // header hooks in one place each, and the Node server limits (timeouts, header size) set here.
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { Logger } from 'pino';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
 import type { BitcoinApi, CalendarApi } from './calendar-api.js';
 import { sendError } from './error-handler.js';
 import { serverErrors } from './errors.js';
@@ -49,7 +49,7 @@ export interface ServerOptions {
   bitcoin?: BitcoinApi | undefined;
   /** The backup exporter (SPEC §9.6); without it every chunk answers 404 like an incomplete one. */
   backup?: BackupApi | undefined;
-  /** pino logger for errors and refusals; per-request logging stays off (hot path). */
+  /** pino logger for errors and refusals (default: silent); per-request logging stays off (hot path). */
   logger?: Logger | undefined;
   version: string;
   maxBodyBytes?: number;
@@ -63,8 +63,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxHeaderBytes = opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const app = Fastify({
-    ...(opts.logger ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: false }),
-    logController: new LogController({ disableRequestLogging: true }),
+    // No per-request logger: fastify would build a pino child for every request (hot path). Errors
+    // are logged by the error handler with the logger given here.
+    logger: false,
     bodyLimit: maxBodyBytes,
     keepAliveTimeout: timeouts.keepAliveMs,
     requestTimeout: timeouts.requestMs,
@@ -83,11 +84,12 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   });
   // Requests that arrive on kept-alive connections while closing get a coded 503 (fastify's own
   // 503-on-close is switched off so that the answer has our shape).
-  app.addHook('onRequest', async () => {
-    if (!isAccepting) throw serverErrors.OTS_ERR_HTTP_SHUTTING_DOWN();
+  app.addHook('onRequest', (_req, _reply, done) => {
+    done(isAccepting ? undefined : serverErrors.OTS_ERR_HTTP_SHUTTING_DOWN());
   });
 
-  app.setErrorHandler(sendError);
+  const log = opts.logger ?? pino({ level: 'silent' });
+  app.setErrorHandler((err: FastifyError, req, reply) => sendError(err, req, reply, log));
   app.setNotFoundHandler((req, reply) => {
     if (req.method === 'POST') return sendPlain(reply, 404, 'not found', CACHE.unknownPath);
     if (req.method === 'GET' || req.method === 'HEAD') {

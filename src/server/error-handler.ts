@@ -1,6 +1,7 @@
 // Turns every failure into a reply in one place (STYLE §4): coded errors keep their status and code,
 // framework refusals keep their 4xx, anything else is a logged 500 without internals in the body.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { isOtsError, type OtsError } from '../core/index.js';
 import { CACHE } from './plain.js';
 import { serverErrors } from './errors.js';
@@ -9,17 +10,17 @@ import { serverErrors } from './errors.js';
 export const CALENDAR_BUSY_CODE = 'OTS_ERR_CALENDAR_BUSY';
 
 /** fastify's error handler: `{ code, message }` JSON, `no-store`, never a stack trace. */
-export function sendError(err: FastifyError | OtsError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function sendError(err: FastifyError | OtsError, req: FastifyRequest, reply: FastifyReply, log: Logger): FastifyReply {
   const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
   reply.header('cache-control', CACHE.noStore);
   if (isOtsError(err) || (status >= 400 && status < 500)) {
     const code = isOtsError(err) ? err.code : frameworkCode(err as FastifyError, status);
     const message = isOtsError(err) ? err.message : frameworkMessage(err as FastifyError, status);
-    req.log[status >= 500 ? 'error' : 'info']({ err, code }, 'request refused');
+    log[status >= 500 ? 'error' : 'info']({ err, code, method: req.method, url: req.url }, 'request refused');
     if (code === CALENDAR_BUSY_CODE) reply.header('retry-after', '1');
     return reply.code(status).type('application/json').send({ code, message });
   }
-  req.log.error({ err }, 'unexpected failure');
+  log.error({ err, method: req.method, url: req.url }, 'unexpected failure');
   const internal = serverErrors.OTS_ERR_INTERNAL();
   return reply.code(500).type('application/json').send({ code: internal.code, message: internal.message });
 }

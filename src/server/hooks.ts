@@ -8,7 +8,8 @@ export const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 
 /** Adds CORS headers to every answer and `no-store` to POST answers and errors without a policy. */
 export const headerHooks: FastifyPluginAsync = shareScope(async (app) => {
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks: no promise per request on the hot path.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('access-control-allow-origin', '*');
     if (req.method === 'OPTIONS') {
       // Preflight: answer before routing, so every path (and /digest in particular) allows it.
@@ -16,14 +17,16 @@ export const headerHooks: FastifyPluginAsync = shareScope(async (app) => {
       reply.header('access-control-allow-headers', 'Content-Type, Accept, If-None-Match');
       reply.header('access-control-max-age', '86400');
       reply.header('cache-control', CACHE.noStore);
-      return reply.code(204).send();
+      reply.code(204).send();
+      return;
     }
+    done();
   });
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (!reply.hasHeader('cache-control') && (reply.statusCode >= 400 || req.method === 'POST')) {
       reply.header('cache-control', CACHE.noStore);
     }
-    return payload;
+    done(null, payload);
   });
 });
 
