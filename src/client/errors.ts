@@ -90,9 +90,4 @@ export const clientErrors = {
     409,
     (month: string) => `the snapshot for ${month} already exists and its proof too; snapshots are never rewritten`,
   ),
-  OTS_ERR_REGISTRY_DISABLED: defineError(
-    'OTS_ERR_REGISTRY_DISABLED',
-    400,
-    () => 'registry anchoring is disabled in the config ([ots] enabled = false)',
-  ),
 } as const;
