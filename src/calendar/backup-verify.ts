@@ -1,7 +1,7 @@
 // Checks a backup chunk (SPEC §9.6) from its bytes alone before a mirror stores it: every value decodes
 // (§8.3), every op evaluates to a node the chunk carries, the roots are exactly the chunk's commitments,
 // every path ends in an attestation, and Bitcoin attestations match block headers when a node is known.
-import { type Attestation, COMMITMENT_LENGTH, equalBytes, isOtsError, LEGACY_COMMITMENT_LENGTH, MAX_OPS_DEPTH, type Op, applyOp, Timestamp } from '../core/index.js';
+import { applyOp, type Attestation, COMMITMENT_LENGTH, equalBytes, isOtsError, LEGACY_COMMITMENT_LENGTH, MAX_OPS_DEPTH, type Op } from '../core/index.js';
 import { type BackupEntry, latin1, parseChunk } from './backup-codec.js';
 import { backupErrors } from './backup-errors.js';
 import { decodeNodeValue } from './store-codec.js';
@@ -17,8 +17,6 @@ export interface VerifiedChunk {
   entries: BackupEntry[];
   /** The chunk's commitments (its roots), in key order. */
   commitments: Uint8Array[];
-  /** One tree per commitment; shared nodes are shared objects. */
-  timestamps: Timestamp[];
   /** Distinct Bitcoin attestations checked against a header (0 without a header source). */
   verifiedAttestations: number;
   /** Distinct Bitcoin attestations left unchecked (no header source). */
@@ -59,15 +57,41 @@ export async function verifyChunk(body: Uint8Array, opts: VerifyOptions): Promis
     }
   }
 
-  const built = new Map<Node, Timestamp>();
-  const bitcoin = new Map<string, { height: bigint; msg: Uint8Array }>();
-  const timestamps = roots.map((root) => {
-    const ts = build(root, 0, built, new Set(), bitcoin);
+  const bitcoin: BitcoinSeen = new Map();
+  let reached = 0;
+  const walk = (node: Node, depth: number, onPath: Set<Node>): void => {
+    if (node.height !== undefined) {
+      // A shared node reached again deeper than before must still respect the limit below it.
+      if (depth + node.height > MAX_OPS_DEPTH) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID(`a path is longer than ${MAX_OPS_DEPTH} ops`);
+      return;
+    }
+    if (depth > MAX_OPS_DEPTH) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID(`a path is longer than ${MAX_OPS_DEPTH} ops`);
+    if (onPath.has(node)) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('the ops form a cycle');
+    onPath.add(node);
+    let height = 0;
+    let reachesBitcoin = false;
+    for (const a of node.attestations) {
+      if (a.type !== 'bitcoin') continue;
+      reachesBitcoin = true;
+      bitcoin.set(`${a.height}:${latin1(node.key)}`, { height: a.height, msg: node.key });
+    }
+    for (const edge of node.edges) {
+      const child = edge.child!;
+      walk(child, depth + 1, onPath);
+      height = Math.max(height, 1 + child.height!);
+      reachesBitcoin ||= child.reachesBitcoin === true;
+    }
+    onPath.delete(node);
+    node.height = height;
+    node.reachesBitcoin = reachesBitcoin;
+    reached++;
+  };
+  for (const root of roots) {
+    walk(root, 0, new Set());
     if (!root.reachesBitcoin) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INCOMPLETE('a commitment has no Bitcoin attestation');
-    return ts;
-  });
+  }
   // Every entry must belong to some commitment's tree: anything else is padding or a detached cycle.
-  if (built.size !== nodes.size) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('some entries are not reachable from any commitment');
+  if (reached !== nodes.size) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('some entries are not reachable from any commitment');
 
   let verified = 0;
   if (opts.headers) {
@@ -82,11 +106,12 @@ export async function verifyChunk(body: Uint8Array, opts: VerifyOptions): Promis
   return {
     entries,
     commitments: roots.map((r) => r.key),
-    timestamps,
     verifiedAttestations: verified,
     unverifiedAttestations: bitcoin.size - verified,
   };
 }
+
+type BitcoinSeen = Map<string, { height: bigint; msg: Uint8Array }>;
 
 interface Edge {
   op: Op;
@@ -122,40 +147,4 @@ function decodeEntry(entry: BackupEntry): Node {
     throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('a path ends without an attestation');
   }
   return { key: entry.key, attestations: decoded.attestations, edges };
-}
-
-type BitcoinSeen = Map<string, { height: bigint; msg: Uint8Array }>;
-
-/** Depth-first build with sharing; `onPath` catches cycles, `depth` the 255-op limit (SPEC §4). */
-function build(node: Node, depth: number, built: Map<Node, Timestamp>, onPath: Set<Node>, bitcoin: BitcoinSeen): Timestamp {
-  if (depth > MAX_OPS_DEPTH) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID(`a path is longer than ${MAX_OPS_DEPTH} ops`);
-  const done = built.get(node);
-  if (done !== undefined) {
-    // A shared node reached again deeper than before must still respect the limit below it.
-    if (depth + node.height! > MAX_OPS_DEPTH) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID(`a path is longer than ${MAX_OPS_DEPTH} ops`);
-    return done;
-  }
-  if (onPath.has(node)) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('the ops form a cycle');
-  onPath.add(node);
-  const ts = new Timestamp(node.key);
-  let height = 0;
-  let reachesBitcoin = false;
-  for (const a of node.attestations) {
-    ts.addAttestation(a);
-    if (a.type === 'bitcoin') {
-      reachesBitcoin = true;
-      bitcoin.set(`${a.height}:${latin1(node.key)}`, { height: a.height, msg: node.key });
-    }
-  }
-  for (const edge of node.edges) {
-    const child = edge.child!;
-    ts.setChild(edge.op, build(child, depth + 1, built, onPath, bitcoin));
-    height = Math.max(height, 1 + child.height!);
-    reachesBitcoin ||= child.reachesBitcoin === true;
-  }
-  onPath.delete(node);
-  node.height = height;
-  node.reachesBitcoin = reachesBitcoin;
-  built.set(node, ts);
-  return ts;
 }

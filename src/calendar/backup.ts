@@ -14,7 +14,7 @@ export const BACKUP_CHUNK_SIZE = 1000;
 /** What the exporter reads: the journal and the store (the Calendar facade's parts satisfy it). */
 export interface BackupSource {
   journal: { readonly length: number; readRange(start: number, count: number): Promise<Uint8Array[]> };
-  store: { hasMany(keys: Uint8Array[]): Promise<boolean[]>; getValue(key: Uint8Array): Promise<Uint8Array | undefined> };
+  store: { hasMany(keys: Uint8Array[]): Promise<boolean[]>; getValues(keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> };
 }
 
 /** Exporter settings. */
@@ -83,7 +83,7 @@ export class BackupExporter {
     return body;
   }
 
-  /** Breadth-first walk from the commitments, one parallel read per level; shared nodes are read once. */
+  /** Breadth-first walk from the commitments, one multi-get per level; shared nodes are read once. */
   private async collect(roots: Uint8Array[]): Promise<BackupEntry[]> {
     const seen = new Map<string, BackupEntry>();
     let frontier: Uint8Array[] = [];
@@ -97,7 +97,7 @@ export class BackupExporter {
     for (let depth = 0; frontier.length > 0; depth++) {
       // A path longer than the protocol allows means a damaged store, not a proof.
       if (depth > MAX_OPS_DEPTH) throw calendarErrors.OTS_ERR_STORE_TREE_TOO_LARGE(`${MAX_OPS_DEPTH} ops on one path`);
-      const values = await Promise.all(frontier.map((key) => this.source.store.getValue(key)));
+      const values = await this.source.store.getValues(frontier);
       const next: Uint8Array[] = [];
       frontier.forEach((key, i) => {
         const value = values[i];

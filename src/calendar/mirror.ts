@@ -138,7 +138,7 @@ export class Mirror extends EventEmitter {
         if (isOtsError(err) && err.code.startsWith('OTS_ERR_BACKUP_')) this.counters.rejectedChunks++;
         throw err;
       }
-      await this.store.add(verified.timestamps);
+      await this.store.putValues(verified.entries);
       await this.journal.append(verified.commitments);
       this.progress = { ...this.progress, nextChunk: n + 1, lastChunkAt: new Date().toISOString() };
       await writeProgress(this.opts.dir, this.progress);

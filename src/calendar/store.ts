@@ -52,6 +52,11 @@ export class CalendarStore {
     return this.db.get(msg);
   }
 
+  /** getValue() for many keys in one round trip (backup chunks read thousands of nodes per level). */
+  async getValues(msgs: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    return msgs.length === 0 ? [] : this.db.getMany(msgs);
+  }
+
   /**
    * Reconstructs the tree rooted at `msg` by recursive look-up of op(key), or undefined if `msg` is not
    * stored. Uses synchronous reads: a proof is a chain of ~50-100 nodes, and one thread-pool hop per
@@ -122,6 +127,27 @@ export class CalendarStore {
     });
     if (batch.length > 0) await this.db.batch(batch, { sync: true });
     this.log.debug({ nodes: entries.length, written: batch.length }, 'timestamps saved');
+  }
+
+  /**
+   * Stores already-validated node values (a mirrored backup chunk, SPEC §9.6) in ONE synchronous batch.
+   * New keys are written as given, as the reference's importer does; existing ones are merged (union).
+   */
+  async putValues(entries: readonly { key: Uint8Array; value: Uint8Array }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const existing = await this.db.getMany(entries.map((e) => e.key));
+    const batch = entries.map((entry, i) => {
+      const old = existing[i];
+      if (old === undefined || Buffer.compare(Buffer.from(old), Buffer.from(entry.value)) === 0) {
+        return { type: 'put' as const, key: entry.key, value: entry.value };
+      }
+      const merged = decodeNodeValue(entry.value);
+      const before = decodeNodeValue(old);
+      for (const a of before.attestations) addAttestation(merged.attestations, a);
+      for (const op of before.ops) addOp(merged.ops, op);
+      return { type: 'put' as const, key: entry.key, value: encodeNodeValue(merged) };
+    });
+    await this.db.batch(batch, { sync: true });
   }
 
   /** Every (key, value) pair in key order (bytewise), for backups and checks. */
