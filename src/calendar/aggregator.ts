@@ -1,13 +1,11 @@
 // The aggregation loop (SPEC §10): digests queue up; every roundMs the queue is drained into one round
 // (round.ts), its commitment is appended to the journal with one datasync, and only then are the
 // waiting submitters answered (group commit). Empty rounds do nothing.
-import { randomFillSync } from 'node:crypto';
 import type { Logger } from 'pino';
-import { NONCE_LENGTH } from '../core/index.js';
 import { calendarErrors } from './errors.js';
 import type { Journal } from './journal.js';
 import type { MacChecker } from './mac-checker.js';
-import { buildRound, MAX_DIGEST_LENGTH } from './round.js';
+import { commitRound, MAX_DIGEST_LENGTH, NoncePool, RoundBatch } from './round.js';
 
 /** Everything the loop needs, passed in by the calendar facade. */
 export interface AggregatorOptions {
@@ -38,7 +36,8 @@ interface Waiter {
 }
 
 export class Aggregator {
-  private digests: Uint8Array[] = [];
+  private batch = new RoundBatch();
+  private readonly nonces = new NoncePool();
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
@@ -49,7 +48,7 @@ export class Aggregator {
 
   /** Digests waiting for the next round. */
   get queued(): number {
-    return this.digests.length;
+    return this.batch.count;
   }
 
   /** Starts the round timer. */
@@ -61,11 +60,11 @@ export class Aggregator {
   submit(digest: Uint8Array): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(calendarErrors.OTS_ERR_CALENDAR_CLOSED());
     if (digest.length > MAX_DIGEST_LENGTH) return Promise.reject(calendarErrors.OTS_ERR_DIGEST_TOO_LONG(digest.length, MAX_DIGEST_LENGTH));
-    if (this.digests.length >= this.opts.maxQueued) return Promise.reject(calendarErrors.OTS_ERR_CALENDAR_BUSY(this.digests.length));
-    // Copy: the caller's buffer (e.g. a pooled HTTP body) may be reused before the round runs.
-    this.digests.push(Uint8Array.from(digest));
+    if (this.batch.count >= this.opts.maxQueued) return Promise.reject(calendarErrors.OTS_ERR_CALENDAR_BUSY(this.batch.count));
+    // Nonce and hash now (the batch copies the bytes), so the round itself only builds the tree.
+    this.batch.add(digest, this.opts.randomNonce ? this.opts.randomNonce() : this.nonces.next());
     // Keep the process alive only while someone waits for a round.
-    if (this.digests.length === 1) this.timer?.ref();
+    if (this.batch.count === 1) this.timer?.ref();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
@@ -90,50 +89,39 @@ export class Aggregator {
       const started = Date.now();
       this.flush().finally(() => this.schedule(Math.max(0, this.opts.roundMs - (Date.now() - started))));
     }, delayMs);
-    if (this.digests.length === 0) this.timer.unref();
+    if (this.batch.count === 0) this.timer.unref();
   }
 
   private async round(): Promise<void> {
-    const digests = this.digests;
+    const batch = this.batch;
     const waiters = this.waiters;
-    if (digests.length === 0) return;
-    this.digests = [];
+    if (batch.count === 0) return;
+    this.batch = new RoundBatch();
     this.waiters = [];
     const t0 = performance.now();
     let proofs: Uint8Array[];
     try {
-      const nonces = this.makeNonces(digests.length);
       const idx = Math.floor(this.opts.nowMs() / 1000);
-      const built = buildRound(digests, nonces, idx, this.opts.macs, this.opts.uri);
+      const built = commitRound(batch, idx, this.opts.macs, this.opts.uri);
       const t1 = performance.now();
       const journalIndex = await this.opts.journal.append([built.commitment]);
       const t2 = performance.now();
       this.opts.onDurable(built.commitment, journalIndex);
       Object.assign(this.counters, {
         rounds: this.counters.rounds + 1,
-        digests: this.counters.digests + digests.length,
-        lastRoundSize: digests.length,
+        digests: this.counters.digests + batch.count,
+        lastRoundSize: batch.count,
         lastRoundMs: t2 - t0,
         lastFsyncMs: t2 - t1,
       });
-      this.opts.logger.debug({ digests: digests.length, journalIndex, buildMs: t1 - t0, fsyncMs: t2 - t1 }, 'round committed');
+      this.opts.logger.debug({ digests: batch.count, journalIndex, buildMs: t1 - t0, fsyncMs: t2 - t1 }, 'round committed');
       proofs = built.responses;
     } catch (err) {
-      this.opts.logger.error({ err, digests: digests.length }, 'round failed; submitters get an error');
+      this.opts.logger.error({ err, digests: batch.count }, 'round failed; submitters get an error');
       const e = err instanceof Error ? err : new Error(String(err));
       for (const w of waiters) w.reject(e);
       return;
     }
     for (let i = 0; i < waiters.length; i++) waiters[i]!.resolve(proofs[i]!);
-  }
-
-  private makeNonces(n: number): Uint8Array {
-    const nonces = new Uint8Array(n * NONCE_LENGTH);
-    if (this.opts.randomNonce) {
-      for (let i = 0; i < n; i++) nonces.set(this.opts.randomNonce().subarray(0, NONCE_LENGTH), i * NONCE_LENGTH);
-    } else {
-      randomFillSync(nonces);
-    }
-    return nonces;
   }
 }

@@ -12,7 +12,7 @@ export { calendarErrors } from './errors.js';
 export { Journal, JOURNAL_RECORD_LENGTH, recordToCommitment, type JournalRecord } from './journal.js';
 export { CalendarStore, MAX_TREE_NODES } from './store.js';
 export { decodeNodeValue, encodeNodeValue, type StoredNode } from './store-codec.js';
-export { buildRound, MAX_DIGEST_LENGTH, type BuiltRound } from './round.js';
+export { buildRound, commitRound, MAX_DIGEST_LENGTH, NoncePool, RoundBatch, type BuiltRound } from './round.js';
 export { PendingSet } from './pending-set.js';
 export { MacChecker } from './mac-checker.js';
 export { BACKUP_CHUNK_SIZE, BackupExporter, type BackupOptions, type BackupSource } from './backup.js';

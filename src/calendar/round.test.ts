@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { concatBytes, fromHex, merklePaths, Timestamp, toHex } from '../core/index.js';
+import { concatBytes, encodeIdx, fromHex, merklePaths, ops, pendingAttestation, Timestamp, toHex } from '../core/index.js';
 import { loadVector, SHARED_SKIP } from '../../test/support/fixtures.js';
 import { MacChecker } from './mac-checker.js';
 import { buildRound } from './round.js';
@@ -32,21 +32,28 @@ describe('buildRound', { skip: SHARED_SKIP }, () => {
 });
 
 describe('buildRound on many digests', () => {
-  it('gives every digest a proof that parses and leads to the one commitment, matching core merklePaths', () => {
+  it('gives every digest exactly the proof the core builds from merklePaths, for odd and even sizes', () => {
     const macs = new MacChecker(new Uint8Array(32).fill(7));
-    for (const n of [1, 2, 3, 7, 64, 1000]) {
-      const digests = Array.from({ length: n }, (_, i) => Uint8Array.of(i & 0xff, i >> 8, 1).subarray(0, i % 3 === 0 ? 0 : 3));
-      const nonces = new Uint8Array(16 * n).map((_, i) => (i * 31) & 0xff);
-      const built = buildRound(digests, nonces, 1_700_000_000, macs, 'https://cal.example.org');
-      const { root } = merklePaths(
-        digests.map((d, i) => new Timestamp(d).add({ name: 'append', tag: 0xf0, arg: nonces.subarray(16 * i, 16 * i + 16) }).add({ name: 'sha256', tag: 0x08 }).msg),
-      );
+    const uri = 'https://cal.example.org';
+    for (const n of [1, 2, 3, 5, 7, 64, 257]) {
+      const digests = Array.from({ length: n }, (_, i) => Uint8Array.of(i & 0xff, i >> 8, 1, 2).subarray(0, i % 3 === 0 ? 0 : 4));
+      const nonces = new Uint8Array(16 * n).map((_, i) => (i * 31 + n) & 0xff);
+      const idx = 1_700_000_000 + n;
+      const built = buildRound(digests, nonces, idx, macs, uri);
+      const leaves = digests.map((d, i) => new Timestamp(d).add(ops.append(nonces.subarray(16 * i, 16 * i + 16))).add(ops.sha256).msg);
+      const { root, paths } = merklePaths(leaves);
       assert.equal(toHex(built.root), toHex(root), `root for n=${n}`);
+      assert.equal(toHex(built.commitment), toHex(macs.commit(idx, root)));
       for (const [i, body] of built.responses.entries()) {
-        const t = Timestamp.fromBytes(body, digests[i]!);
-        const [att] = [...t.allAttestations()];
-        assert.equal(toHex(att!.msg), toHex(built.commitment));
-        assert.deepEqual(att!.attestation, { type: 'pending', uri: 'https://cal.example.org' });
+        const expected = new Timestamp(digests[i]!);
+        expected
+          .add(ops.append(nonces.subarray(16 * i, 16 * i + 16)))
+          .add(ops.sha256)
+          .addPath(paths[i]!)
+          .add(ops.prepend(encodeIdx(idx)))
+          .add(ops.append(built.commitment.subarray(36)))
+          .addAttestation(pendingAttestation(uri));
+        assert.equal(toHex(body), toHex(expected.toBytes()), `n=${n} digest ${i}`);
       }
     }
   });
