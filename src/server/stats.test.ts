@@ -44,12 +44,13 @@ describe('collectStats', () => {
   it('shows a mined transaction waiting for confirmations and the block that holds it', () => {
     const s = collectStats({
       calendar,
-      bitcoin: bitcoin({ state: 'ok', height: 105, txsWaitingForConfirmation: 1, lastMined: { txid: 'ef'.repeat(32), height: 104, hash: '11'.repeat(32), confirmations: 2 } }),
+      bitcoin: bitcoin({ state: 'ok', height: 105, txsWaitingForConfirmation: 1, lastAnchoredBlock: { height: 90, hash: null }, lastMined: { txid: 'ef'.repeat(32), height: 104, hash: '11'.repeat(32), confirmations: 2 } }),
       version: '1',
       startedAtMs: 0,
     });
     assert.equal(s.stamper?.currentTx?.confirmations, 2);
-    assert.deepEqual(s.stamper?.lastAnchoredBlock, { height: 104, hash: '11'.repeat(32) });
+    assert.deepEqual(s.stamper?.minedTx, { txid: 'ef'.repeat(32), height: 104, confirmations: 2 });
+    assert.deepEqual(s.stamper?.lastAnchoredBlock, { height: 104, hash: '11'.repeat(32) }, 'the later of stored and mined');
   });
 
   it('tolerates a calendar without Bitcoin and odd stamper fields', () => {

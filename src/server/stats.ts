@@ -66,6 +66,8 @@ export interface CalendarStats {
     tip: string | null;
     currentTx: CurrentTx | null;
     txsWaitingForConfirmation: number;
+    /** The latest mined transaction still short of the confirmations needed to store its proofs. */
+    minedTx: { txid: string; height: number; confirmations: number } | null;
     lastAnchoredBlock: BlockRef | null;
     bestBlock: BlockRef | null;
     balanceSat: number | null;
@@ -107,7 +109,8 @@ export function collectStats(src: StatsSources): CalendarStats {
           tip: tipBytes ? toHex(tipBytes) : (str(raw.tip) ?? null),
           currentTx: currentTxOf(raw),
           txsWaitingForConfirmation: num(raw.txsWaitingForConfirmation) ?? 0,
-          lastAnchoredBlock: blockOf(raw.lastAnchoredBlock) ?? blockOf(raw.lastMined),
+          minedTx: minedTxOf(raw),
+          lastAnchoredBlock: latest(blockOf(raw.lastAnchoredBlock), blockOf(raw.lastMined)),
           bestBlock: blockOf(raw.bestBlock) ?? blockOf({ height: raw.height }),
           balanceSat: num(raw.balanceSat),
           walletAddress: str(raw.walletAddress) ?? null,
@@ -172,6 +175,21 @@ function currentTxOf(raw: Record<string, unknown>): CurrentTx | null {
     feeRateSatVb: null,
     commitments: num(mined.commitments),
   };
+}
+
+function minedTxOf(raw: Record<string, unknown>): { txid: string; height: number; confirmations: number } | null {
+  const mined = asRecord(raw.lastMined);
+  const txid = str(mined.txid);
+  const height = num(mined.height);
+  if (!txid || height === null || (num(raw.txsWaitingForConfirmation) ?? 0) === 0) return null;
+  return { txid, height, confirmations: num(mined.confirmations) ?? 1 };
+}
+
+/** The higher of two blocks: a tx mined since the last stored proofs anchors in a later block. */
+function latest(a: BlockRef | null, b: BlockRef | null): BlockRef | null {
+  if (!a) return b;
+  if (!b) return a;
+  return b.height > a.height ? b : a;
 }
 
 /** Core's chain names as visitors know them. */

@@ -31,6 +31,7 @@ function sampleStats(over: Partial<CalendarStats> = {}): CalendarStats {
       tip: '07'.repeat(32),
       currentTx: { txid: 'ab'.repeat(32), confirmations: 2, priorVersions: 3, feeSat: 1410, feeRateSatVb: 10, commitments: 9 },
       txsWaitingForConfirmation: 1,
+      minedTx: { txid: '9a'.repeat(32), height: 842113, confirmations: 3 },
       lastAnchoredBlock: { height: 842113, hash: 'cd'.repeat(32) },
       bestBlock: { height: 842115, hash: 'ef'.repeat(32) },
       balanceSat: 123456789,
@@ -51,6 +52,8 @@ describe('renderWelcome', () => {
       'ab'.repeat(32), // current transaction
       '2 confirmations',
       'fee bumped 3×',
+      '9a'.repeat(32), // mined, waiting for confirmations
+      'in block 842,113, 3 confirmations',
       '842,113', // last anchored block
       'cd'.repeat(32),
       '842,115',

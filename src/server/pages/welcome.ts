@@ -82,6 +82,13 @@ function statusRows(s: CalendarStats): [string, string][] {
           (tx.feeSat !== null ? h(`, fee ${withSeparators(tx.feeSat)} sat`) : '')
         : 'none waiting',
     ]);
+    if (st.minedTx && st.minedTx.txid !== tx?.txid) {
+      rows.push([
+        'Waiting for confirmations',
+        `<code class="hash">${h(st.minedTx.txid)}</code><br>` +
+          h(`in block ${withSeparators(st.minedTx.height)}, ${confirmations(st.minedTx.confirmations)}`),
+      ]);
+    }
     rows.push(['Last anchored block', blockHtml(st.lastAnchoredBlock, 'none yet')]);
     rows.push(['Best block', blockHtml(st.bestBlock, 'unknown')]);
     if (st.balanceSat !== null) rows.push(['Wallet balance', h(formatBtc(st.balanceSat))]);
