@@ -93,6 +93,34 @@ describe('Calendar lifecycle', () => {
     assert.equal(calendar.stats().journalLength, 1);
   });
 
+  it('answers a digest only once its round is in the journal file', async (t) => {
+    const { dir, calendar } = await newCalendar(t);
+    const digest = Uint8Array.of(1, 2, 3);
+    const body = await calendar.submit(digest);
+    const commitment = [...Timestamp.fromBytes(body, digest).allAttestations()][0]!.msg;
+    // Read the file itself (not our in-memory state) right after the answer.
+    assert.equal(toHex(readFileSync(join(dir, 'journal'))), toHex(commitment));
+  });
+
+  it('fails every digest of a round whose journal write fails, with OTS_ERR_JOURNAL_WRITE_FAILED', async (t) => {
+    const { calendar } = await newCalendar(t);
+    await calendar.journal.close(); // the disk "goes away" under the aggregator
+    const results = await Promise.allSettled([calendar.submit(Uint8Array.of(1)), calendar.submit(Uint8Array.of(2))]);
+    for (const r of results) {
+      assert.equal(r.status, 'rejected');
+      assert.equal((r as PromiseRejectedResult).reason.code, 'OTS_ERR_JOURNAL_WRITE_FAILED');
+    }
+    assert.equal(calendar.pendingCount(), 0);
+    assert.equal(calendar.stats().rounds, 0);
+  });
+
+  it('writes nothing for empty rounds', async (t) => {
+    const { dir, calendar } = await newCalendar(t, { roundMs: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(calendar.stats().rounds, 0);
+    assert.equal(statSync(join(dir, 'journal')).size, 0);
+  });
+
   it('refuses a second opener of the same directory with OTS_ERR_STORE_LOCKED and keeps the first working', async (t) => {
     const { dir, calendar } = await newCalendar(t);
     await assert.rejects(Calendar.open({ dir, logger: silent }), { code: 'OTS_ERR_STORE_LOCKED' });
