@@ -118,39 +118,54 @@ export class Mirror extends EventEmitter {
     this.running ??= this.follow();
   }
 
-  /** Fetches and stores chunks until the upstream has no complete next chunk; returns how many were stored. */
+  /**
+   * Fetches and stores chunks until the upstream has no complete next chunk; returns how many were
+   * stored. The download of chunk n+1 overlaps the checks and the fsync of chunk n.
+   */
   async syncOnce(): Promise<number> {
     let stored = 0;
-    while (!this.abort.signal.aborted) {
-      const n = this.progress.nextChunk;
-      const body = await this.fetch(n);
-      if (body === undefined) {
-        this.caughtUp = true;
-        this.lastSyncMs = Date.now();
-        this.emit('idle');
-        return stored;
+    let pending = this.fetch(this.progress.nextChunk);
+    try {
+      while (!this.abort.signal.aborted) {
+        const n = this.progress.nextChunk;
+        const body = await pending;
+        if (body === undefined) {
+          this.caughtUp = true;
+          this.lastSyncMs = Date.now();
+          this.emit('idle');
+          return stored;
+        }
+        this.caughtUp = false;
+        pending = this.fetch(n + 1);
+        // Mark the prefetch handled now: it may fail while chunk n is stored, and is awaited after.
+        pending.catch(() => undefined);
+        await this.storeChunk(n, body);
+        stored++;
       }
-      this.caughtUp = false;
-      let verified;
-      try {
-        verified = await verifyChunk(body, { commitments: this.settings.chunkSize, headers: this.opts.headers });
-      } catch (err) {
-        if (isOtsError(err) && err.code.startsWith('OTS_ERR_BACKUP_')) this.counters.rejectedChunks++;
-        throw err;
-      }
-      await this.store.putValues(verified.entries);
-      await this.journal.append(verified.commitments);
-      this.progress = { ...this.progress, nextChunk: n + 1, lastChunkAt: new Date().toISOString() };
-      await writeProgress(this.opts.dir, this.progress);
-      this.counters.chunksStored++;
-      this.counters.verifiedAttestations += verified.verifiedAttestations;
-      this.counters.unverifiedAttestations += verified.unverifiedAttestations;
-      this.lastSyncMs = Date.now();
-      stored++;
-      this.log.info({ chunk: n, commitments: verified.commitments.length, nodes: verified.entries.length }, 'chunk mirrored');
-      this.emit('chunk', { chunk: n, commitments: verified.commitments.length });
+      return stored;
+    } finally {
+      pending.catch(() => undefined); // the first fetch, when the loop ends before awaiting it
     }
-    return stored;
+  }
+
+  private async storeChunk(n: number, body: Uint8Array): Promise<void> {
+    let verified;
+    try {
+      verified = await verifyChunk(body, { commitments: this.settings.chunkSize, headers: this.opts.headers });
+    } catch (err) {
+      if (isOtsError(err) && err.code.startsWith('OTS_ERR_BACKUP_')) this.counters.rejectedChunks++;
+      throw err;
+    }
+    await this.store.putValues(verified.entries);
+    await this.journal.append(verified.commitments);
+    this.progress = { ...this.progress, nextChunk: n + 1, lastChunkAt: new Date().toISOString() };
+    await writeProgress(this.opts.dir, this.progress);
+    this.counters.chunksStored++;
+    this.counters.verifiedAttestations += verified.verifiedAttestations;
+    this.counters.unverifiedAttestations += verified.unverifiedAttestations;
+    this.lastSyncMs = Date.now();
+    this.log.info({ chunk: n, commitments: verified.commitments.length, nodes: verified.entries.length }, 'chunk mirrored');
+    this.emit('chunk', { chunk: n, commitments: verified.commitments.length });
   }
 
   /** Lag and counters right now. */
