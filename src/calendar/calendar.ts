@@ -3,11 +3,12 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Timestamp } from '../core/index.js';
-import { CALENDAR_FILES, readCalendarConfig, readKnownGood, writeKnownGood } from './calendar-dir.js';
+import { CALENDAR_FILES, readCalendarConfig, writeKnownGood } from './calendar-dir.js';
 import { Aggregator } from './aggregator.js';
 import { Journal } from './journal.js';
 import { MacChecker } from './mac-checker.js';
-import { PendingSet } from './pending-set.js';
+import type { PendingSet } from './pending-set.js';
+import { loadUnstamped, type Recovered } from './recovery.js';
 import { CalendarStore } from './store.js';
 
 /** How to open a calendar. */
@@ -27,8 +28,6 @@ export interface CalendarOptions {
 
 /** Default back-pressure limit: ~8 s of the 12,000 digests/s target, ~70 MB of responses at most. */
 export const DEFAULT_MAX_QUEUED = 100_000;
-/** Commitments looked up in the store per batch while loading the journal. */
-const LOAD_BATCH = 2000;
 /** Recently stamped commitments remembered with their journal index, for markUnstamped after a reorg. */
 const RECENT_STAMPED = 100_000;
 
@@ -83,36 +82,15 @@ export class Calendar {
       throw err;
     }
     const t0 = performance.now();
-    const read = await readKnownGood(opts.dir);
-    let knownGood = read.index;
-    const problem = read.problem;
-    if (problem) log.warn({ problem }, 'journal.known-good unreadable; scanning the journal from 0');
-    if (knownGood > journal.length) {
-      log.warn({ knownGood, journalLength: journal.length }, 'journal.known-good is past the end of the journal; scanning from 0');
-      knownGood = 0;
-    }
-    const pending = new PendingSet();
-    let batch: { index: number; commitment: Uint8Array }[] = [];
-    const flushBatch = async () => {
-      const stamped = await store.hasMany(batch.map((r) => r.commitment));
-      batch.forEach((r, i) => {
-        if (!stamped[i]) pending.add(r.commitment, r.index);
-      });
-      batch = [];
-    };
+    let recovered: Recovered;
     try {
-      for await (const record of journal.scan(knownGood)) {
-        // A damaged record (already logged at error level) is kept pending like the reference does:
-        // anchoring it is harmless, silently dropping a commitment is not.
-        batch.push(record);
-        if (batch.length >= LOAD_BATCH) await flushBatch();
-      }
-      await flushBatch();
+      recovered = await loadUnstamped(opts.dir, journal, store, log);
     } catch (err) {
       await journal.close();
       await store.close();
       throw err;
     }
+    const { pending, knownGood } = recovered;
     const calendar = new Calendar(opts.dir, uri, journal, store, pending, knownGood, log);
     calendar.aggregator = new Aggregator({
       roundMs: opts.roundMs ?? 1000,
@@ -177,7 +155,8 @@ export class Calendar {
       const node = stack.pop()!;
       if (seen.has(node)) continue;
       seen.add(node);
-      const index = this.pending.indexOf(node.msg);
+      // Only 44-byte (or legacy 36-byte) messages can be journal commitments.
+      const index = node.msg.length === 44 || node.msg.length === 36 ? this.pending.indexOf(node.msg) : undefined;
       if (index !== undefined) {
         this.pending.delete(node.msg);
         this.rememberStamped(node.msg, index);
