@@ -35,6 +35,8 @@ export interface BitcoinHandle {
   stop(): Promise<void>;
   /** The embedded regtest node when --btc-embedded is used (dev mode mines with it). */
   embedded?: EmbeddedNode;
+  /** The stamper itself, for its events ('broadcast', 'mined', 'saved', 'reorg', 'problem', 'tick'). */
+  stamper: Stamper;
 }
 
 /** Reference defaults (otsd --help): 6 confirmations, 6 h between txs, 0.001 BTC, target 1008, 1 sat/vB. */
@@ -81,8 +83,16 @@ interface BitcoinFlags {
   btcPollMs?: number;
 }
 
-/** Starts the stamper for `calendar`; undefined with --no-bitcoin. */
-export async function startBitcoin(opts: Record<string, unknown>, calendar: unknown, log: Logger): Promise<BitcoinHandle | undefined> {
+/**
+ * Starts the stamper for `calendar`; undefined with --no-bitcoin. `given` replaces the backend the
+ * flags would choose (tests keep one embedded node across calendar restarts); the caller closes it.
+ */
+export async function startBitcoin(
+  opts: Record<string, unknown>,
+  calendar: unknown,
+  log: Logger,
+  given?: BitcoinBackend,
+): Promise<BitcoinHandle | undefined> {
   const flags = opts as BitcoinFlags;
   if (flags.bitcoin === false) {
     log.warn('bitcoin disabled (--no-bitcoin): commitments stay pending');
@@ -90,7 +100,9 @@ export async function startBitcoin(opts: Record<string, unknown>, calendar: unkn
   }
   let backend: BitcoinBackend;
   let embedded: EmbeddedNode | undefined;
-  if (flags.btcEmbedded) {
+  if (given) {
+    backend = given;
+  } else if (flags.btcEmbedded) {
     embedded = await EmbeddedNode.start({ log });
     backend = embedded;
   } else {
@@ -119,8 +131,9 @@ export async function startBitcoin(opts: Record<string, unknown>, calendar: unkn
     tip: () => stamper.tip(),
     stop: async () => {
       await stamper.stop();
-      await backend.close();
+      if (!given) await backend.close();
     },
+    stamper,
     ...(embedded ? { embedded } : {}),
   };
 }
