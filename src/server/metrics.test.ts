@@ -10,6 +10,8 @@ import { type CoreRpcAdapter, startCoreRpcAdapter } from '../../test/support/cor
 import { buildServer } from './build-server.js';
 import type { BitcoinApi, CalendarApi } from './calendar-api.js';
 import { createMetrics, metricsRoute } from './metrics.js';
+import { RequestHistogram } from './metrics-http.js';
+import { Registry } from 'prom-client';
 
 /** Sample values of a Prometheus text exposition, keyed `name{labels}` as printed. */
 function parseMetrics(text: string): Map<string, number> {
@@ -51,6 +53,24 @@ async function scrape(base: string): Promise<Map<string, number>> {
   assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   return parseMetrics(await res.text());
 }
+
+describe('RequestHistogram', () => {
+  it('prints cumulative buckets with le (a value equal to a bound counts in it), sum and count', async () => {
+    const registry = new Registry();
+    const h = new RequestHistogram(registry, 'x_seconds', 'test', [0.1, 1]);
+    for (const v of [0.05, 0.1, 0.5, 3]) h.observe('/digest', 'POST', 200, v);
+    h.observe('/', 'GET', 404, 0.01);
+    const m = parseMetrics(await registry.metrics());
+    const l = 'route="/digest",method="POST",status="200"';
+    assert.equal(m.get(`x_seconds_bucket{${l},le="0.1"}`), 2);
+    assert.equal(m.get(`x_seconds_bucket{${l},le="1"}`), 3);
+    assert.equal(m.get(`x_seconds_bucket{${l},le="+Inf"}`), 4);
+    assert.equal(m.get(`x_seconds_sum{${l}}`), 3.65);
+    assert.equal(m.get(`x_seconds_count{${l}}`), 4);
+    assert.equal(m.get('x_seconds_count{route="/",method="GET",status="404"}'), 1);
+    assert.match(await registry.metrics(), /# TYPE x_seconds histogram/);
+  });
+});
 
 describe('/metrics for a calendar without Bitcoin', () => {
   it('counts submitted digests, rounds, round sizes, fsyncs, pending and HTTP answers', async (t) => {

@@ -4,6 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BitcoinApi, CalendarApi } from './calendar-api.js';
+import { RequestHistogram } from './metrics-http.js';
 import { collectStats } from './stats.js';
 
 /** Prefix of every metric we define; process_* and nodejs_* defaults keep their usual names. */
@@ -61,17 +62,10 @@ export function createMetrics(src: MetricsSources, opts: MetricsOptions = {}): S
   };
   const unsubscribe = src.calendar.onCommitted?.(() => queueMicrotask(observeRounds));
 
-  const httpChildren = new Map<string, Histogram.Internal<'route' | 'method' | 'status'>>();
   return {
     registry,
     observeRequest(route, method, status, seconds) {
-      const key = `${route} ${method} ${status}`;
-      let child = httpChildren.get(key);
-      if (!child) {
-        child = m.http.labels({ route, method, status: String(status) });
-        httpChildren.set(key, child);
-      }
-      child.observe(seconds);
+      m.http.observe(route, method, status, seconds);
     },
     async render() {
       if (!unsubscribe) observeRounds();
@@ -127,13 +121,7 @@ function defineMetrics(registry: Registry, hasStamper: boolean) {
     versions: stamperGauge('stamper_tx_versions', 'Versions (RBF bumps + 1) of the current transaction.', ['txid']),
     waiting: stamperGauge('stamper_txs_waiting_for_confirmation', 'Mined timestamp transactions short of min confirmations.'),
     height: stamperGauge('stamper_block_height', 'Best block height the stamper has seen.'),
-    http: new Histogram({
-      name: `${p}http_request_duration_seconds`,
-      help: 'HTTP answer time by route pattern, method and status.',
-      labelNames: ['route', 'method', 'status'] as const,
-      buckets: HTTP_BUCKETS,
-      registers,
-    }),
+    http: new RequestHistogram(registry, `${p}http_request_duration_seconds`, 'HTTP answer time by route pattern, method and status.', HTTP_BUCKETS),
   };
 }
 
