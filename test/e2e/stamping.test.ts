@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -11,7 +14,6 @@ import { Calendar, initCalendarDir } from '../../src/calendar/index.js';
 import { type BitcoinHandle, startBitcoin } from '../../src/cli/bitcoin-wiring.js';
 import { equalBytes, fromHex, Timestamp, toHex } from '../../src/core/index.js';
 import { buildServer } from '../../src/server/index.js';
-import { tempDir } from '../support/temp.js';
 
 const log = pino({ level: 'silent' });
 const FLAGS = { btcMinConfirmations: 2, btcMinTxInterval: 0, btcPollMs: 50 };
@@ -60,7 +62,8 @@ async function waitFor(bitcoin: BitcoinHandle, event: string): Promise<unknown[]
 
 describe('stamping end to end on the embedded regtest node', () => {
   let node: EmbeddedNode;
-  const dir = `${tempDir({ after })}/calendar`;
+  const root = mkdtempSync(join(tmpdir(), 'ots-stamping-'));
+  const dir = join(root, 'calendar');
   let daemon: Daemon;
   before(async () => {
     node = await EmbeddedNode.start();
@@ -70,6 +73,7 @@ describe('stamping end to end on the embedded regtest node', () => {
   after(async () => {
     await stopDaemon(daemon);
     await node.close();
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('serves a Bitcoin-attested proof whose merkle root is the block header field', async () => {
