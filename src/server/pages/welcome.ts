@@ -124,7 +124,7 @@ function confirmations(n: number): string {
 
 function stamperLine(s: CalendarStats): string {
   const bad = Object.entries(s.health.components).filter(([, c]) => !c.ok);
-  if (bad.length === 0) return s.stamper?.state ?? 'ok';
+  if (bad.length === 0) return s.health.components.stamper?.detail ?? s.stamper?.state ?? 'ok';
   return bad.map(([name, c]) => `${name}: ${c.detail}`).join('; ');
 }
 
