@@ -129,6 +129,11 @@ describe('ots against our calendar on the embedded regtest node', () => {
     assert.equal(verify.code, 0, verify.stderr);
     assert.match(verify.stdout, new RegExp(`Success! Bitcoin block ${height} attests existence`));
 
+    // the same through JSON-RPC: bcoin serves getblockhash / getblockheader like Bitcoin Core on 48332
+    const rpc = await ots(['verify', '--btc-regtest', '--bitcoin-node', 'http://127.0.0.1:48332', 'hello.txt.ots'], dir);
+    assert.equal(rpc.code, 0, rpc.stderr);
+    assert.match(rpc.stdout, new RegExp(`Success! Bitcoin block ${height} attests existence`));
+
     writeFileSync(join(dir, 'hello.txt'), 'tampered\n');
     const wrong = await ots(['verify', '--btc-regtest', '--esplora', esploraUrl, 'hello.txt.ots'], dir);
     assert.equal(wrong.code, 4);
