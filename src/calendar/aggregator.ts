@@ -35,6 +35,7 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
+/** The round loop: queue, timer, group commit to the journal, answers. One per calendar. */
 export class Aggregator {
   private batch = new RoundBatch();
   private readonly nonces = new NoncePool();

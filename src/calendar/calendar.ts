@@ -46,6 +46,10 @@ export interface CalendarStats {
   damagedJournalRecords: number;
 }
 
+/**
+ * One open calendar directory. The HTTP server uses submit/getTimestamp/isPending/stats; the stamper
+ * uses pendingCommitments/onCommitted/saveTimestamps/markUnstamped (structurally, via its own interface).
+ */
 export class Calendar {
   private readonly listeners = new Set<(commitments: Uint8Array[]) => void>();
   private readonly recentStamped = new Map<string, number>();
@@ -133,6 +137,7 @@ export class Calendar {
     return this.pending.list(limit);
   }
 
+  /** Number of unstamped commitments (for the stamper and the stats page). */
   pendingCount(): number {
     return this.pending.size;
   }
@@ -183,6 +188,7 @@ export class Calendar {
     if (lowest < this.knownGood) this.setKnownGood(lowest);
   }
 
+  /** Counters for the stats page and metrics; cheap enough to call per request. */
   stats(): CalendarStats {
     const c = this.aggregator.counters;
     return {

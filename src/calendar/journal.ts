@@ -23,6 +23,7 @@ export interface JournalRecord {
   macOk: boolean;
 }
 
+/** The open journal file: append-only writer with group commit, reader and MAC-checking scanner. */
 export class Journal {
   private size: number;
   private tail: Promise<unknown> = Promise.resolve();

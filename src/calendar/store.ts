@@ -11,8 +11,11 @@ export const MAX_TREE_NODES = 10_000;
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
+/** The open LevelDB of stamped timestamps (reference layout), with merge-on-write and guarded reads. */
 export class CalendarStore {
   private closing: Promise<void> | undefined;
+  /** Called with every batch before it is written (the replication log, docs/replication.md). */
+  private beforeBatch: ((puts: readonly { key: Uint8Array; value: Uint8Array }[]) => Promise<void>) | undefined;
 
   private constructor(
     private readonly db: Db,
@@ -125,7 +128,10 @@ export class CalendarStore {
         batch.push({ type: 'put', key: entry.key, value });
       }
     });
-    if (batch.length > 0) await this.db.batch(batch, { sync: true });
+    if (batch.length > 0) {
+      await this.beforeBatch?.(batch);
+      await this.db.batch(batch, { sync: true });
+    }
     this.log.debug({ nodes: entries.length, written: batch.length }, 'timestamps saved');
   }
 
@@ -147,7 +153,13 @@ export class CalendarStore {
       for (const op of before.ops) addOp(merged.ops, op);
       return { type: 'put' as const, key: entry.key, value: encodeNodeValue(merged) };
     });
+    await this.beforeBatch?.(batch);
     await this.db.batch(batch, { sync: true });
+  }
+
+  /** Makes every later batch go through `hook` first (durably logged before it reaches LevelDB). */
+  setBeforeBatch(hook: (puts: readonly { key: Uint8Array; value: Uint8Array }[]) => Promise<void>): void {
+    this.beforeBatch = hook;
   }
 
   /** Every (key, value) pair in key order (bytewise), for backups and checks. */
