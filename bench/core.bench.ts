@@ -18,7 +18,19 @@ import {
   Timestamp,
   writeProof,
 } from '../src/core/index.js';
+import OpenTimestamps from 'opentimestamps';
 import { blackhole, fmt, measure, once } from './harness.js';
+
+/**
+ * The same work with the `opentimestamps` npm package (0.4.9, the JavaScript port of the reference;
+ * a devDependency), printed as a ratio: >1 means ours is faster.
+ */
+function compareWithJsPort(label: string, bytes: Uint8Array, oursOpsPerSec: number): void {
+  const theirs = measure(`  parse (opentimestamps npm) ${label}`, () => OpenTimestamps.DetachedTimestampFile.deserialize(bytes), {
+    bytes: bytes.length,
+  });
+  console.log(`  ratio ours / opentimestamps npm, parse ${label}: ${(oursOpsPerSec / theirs.opsPerSec).toFixed(2)}x`);
+}
 
 console.log(`core — node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}`);
 
@@ -88,7 +100,8 @@ const real = largestRealProof();
 if (real) {
   const proof = readProof(real.bytes);
   console.log(`largest real proof: ${real.name}, ${fmt(real.bytes.length)} bytes`);
-  measure('  parse (readProof) real', () => readProof(real.bytes), { bytes: real.bytes.length });
+  const ours = measure('  parse (readProof) real', () => readProof(real.bytes), { bytes: real.bytes.length });
+  compareWithJsPort('real', real.bytes, ours.opsPerSec);
   measure('  serialize (writeProof) real', () => writeProof(proof), { bytes: real.bytes.length });
 } else {
   console.log('largest real proof: skipped (../shared/real-ots not found)');
@@ -99,7 +112,8 @@ for (const branches of [1_000, 5_000]) {
   const proof = readProof(bytes);
   const nodes = [...proof.timestamp.nodes()].length;
   console.log(`synthetic proof: ${branches} branches, ${fmt(nodes)} nodes, ${fmt(bytes.length)} bytes`);
-  measure(`  parse (readProof) ${branches} branches`, () => readProof(bytes), { bytes: bytes.length });
+  const ours = measure(`  parse (readProof) ${branches} branches`, () => readProof(bytes), { bytes: bytes.length });
+  if (branches === 1_000) compareWithJsPort(`${branches} branches`, bytes, ours.opsPerSec);
   measure(`  serialize (writeProof) ${branches} branches`, () => writeProof(proof), { bytes: bytes.length });
 }
 // --- merkle trees
