@@ -63,6 +63,10 @@ describe('ots CLI', () => {
     assert.deepEqual(listing.attestations.map((a) => [a.type, a.uri, a.commitment]), [['pending', cal.url, cal.commitments[0]]]);
     assert.match((await ots(['info', 'a.txt.ots'], dir)).stdout, /^File sha256 hash: /);
 
+    const hex = 'ab'.repeat(32);
+    assert.equal((await ots(['stamp', '-c', cal.url, '-d', hex, '-o', 'digest.ots'], dir)).code, 0);
+    assert.equal((JSON.parse((await ots(['info', '--json', 'digest.ots'], dir)).stdout) as { fileDigest: string }).fileDigest, hex);
+
     const before = readFileSync(join(dir, 'a.txt.ots'));
     const pending = await ots(['upgrade', '-l', cal.url, 'a.txt.ots'], dir);
     assert.equal(pending.code, 3, pending.stderr);
