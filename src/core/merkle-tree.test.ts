@@ -3,6 +3,7 @@
 // shared/spec/vectors/merkle.json.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { hex, loadVector, SHARED_SKIP } from '../../test/support/fixtures.js';
 import { opToVector, type VectorOp } from '../../test/support/vector-tree.js';
 import { reverseBytes, toHex } from './bytes.js';
@@ -94,5 +95,33 @@ describe('merkle edge cases', () => {
   });
   it('refuses a txid index outside the block', () => {
     assert.throws(() => bitcoinMerklePath([new Uint8Array(32)], 1), RangeError);
+  });
+});
+
+describe('merkle properties (fast-check, fixed seed)', () => {
+  const leavesArb = fc.array(fc.uint8Array({ minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 70 });
+  it('merklePaths, merkleRoot and makeMerkleTree agree on every leaf count and leaf length', () => {
+    fc.assert(
+      fc.property(leavesArb, (leaves) => {
+        const { root, paths } = merklePaths(leaves);
+        assert.equal(toHex(merkleRoot(leaves)), toHex(root));
+        const nodes = leaves.map((l) => new Timestamp(l));
+        assert.equal(toHex(makeMerkleTree(nodes).msg), toHex(root));
+        leaves.forEach((leaf, i) => {
+          assert.equal(toHex(evaluate(leaf, paths[i]!)), toHex(root));
+          assert.deepEqual(pathFrom(nodes[i]!).map(opToVector), paths[i]!.map(opToVector));
+        });
+      }),
+      { seed: 7, numRuns: 150 },
+    );
+  });
+  it('every txid of a block reaches the same Bitcoin merkle root', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { minLength: 1, maxLength: 40 }), (txids) => {
+        const { root } = bitcoinMerklePath(txids, 0);
+        txids.forEach((txid, i) => assert.equal(toHex(evaluate(txid, bitcoinMerklePath(txids, i).path)), toHex(root)));
+      }),
+      { seed: 7, numRuns: 100 },
+    );
   });
 });

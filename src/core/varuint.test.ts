@@ -2,6 +2,7 @@
 // (test/fixtures/varuint.json) with values beyond 32 and 53 bits.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { hex, loadFixture, loadVector, SHARED_SKIP } from '../../test/support/fixtures.js';
 import { toHex } from './bytes.js';
 import { decodeVaruint, encodeVaruint } from './varuint.js';
@@ -59,6 +60,18 @@ describe('varuint fixture', () => {
   }
   it('decodes at an offset and reports only the bytes it used', () => {
     assert.deepEqual(decodeVaruint(hex('ff8001ff'), 1), { value: 128n, length: 2 });
+  });
+  it('round-trips any value up to 2^100 and accepts any zero padding (fast-check, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 100n }), fc.nat(20), (value, padding) => {
+        const minimal = encodeVaruint(value);
+        assert.deepEqual(decodeVaruint(minimal), { value, length: minimal.length });
+        // Pad as non-minimal writers do: set the continuation bit on the last byte, then 0x80s, then 0x00.
+        const padded = Uint8Array.of(...minimal.subarray(0, -1), minimal[minimal.length - 1]! | 0x80, ...new Array<number>(padding).fill(0x80), 0x00);
+        assert.deepEqual(decodeVaruint(padded), { value, length: padded.length });
+      }),
+      { seed: 11, numRuns: 500 },
+    );
   });
   it('refuses to encode a negative number', () => {
     assert.throws(() => encodeVaruint(-1), RangeError);
