@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pino from 'pino';
 import { tempDir } from '../../test/support/temp.js';
-import { openLogFile } from './log-file.js';
+import { ignoreHangup, openLogFile } from './log-file.js';
 
 type Flushable = pino.DestinationStream & { flush(cb: (err?: Error | null) => void): void; once(e: string, f: () => void): void };
 
@@ -61,5 +61,14 @@ describe('openLogFile', () => {
   it('rejects with the open error where the path cannot be a file', async (t) => {
     const dir = tempDir(t);
     await assert.rejects(openLogFile(dir, undefined), { code: 'EISDIR' });
+  });
+
+  it('without a log file, a SIGHUP is noticed and the process lives on', async () => {
+    let heard!: () => void;
+    const noticed = new Promise<void>((resolve) => (heard = resolve));
+    const stop = ignoreHangup(process, () => heard());
+    process.kill(process.pid, 'SIGHUP');
+    await noticed;
+    stop();
   });
 });

@@ -63,3 +63,12 @@ export async function openLogFile(path: string, signals: SignalSource | undefine
     },
   };
 }
+
+/**
+ * Without --debug-file there is nothing to reopen, but SIGHUP would still end the process by default
+ * (`systemctl reload otsd` sends it): listen and do nothing. Returns a function that stops listening.
+ */
+export function ignoreHangup(signals: SignalSource = process, onHangup: () => void = () => {}): () => void {
+  signals.on('SIGHUP', onHangup);
+  return () => void signals.off('SIGHUP', onHangup);
+}
