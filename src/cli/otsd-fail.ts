@@ -13,7 +13,7 @@ export function explainFailure(err: unknown): OtsError {
   // A generic "open/write failed" from below is sharper as the OS reason (permissions, full disk).
   if (isOtsError(err) && !/_(OPEN|WRITE)_FAILED$/.test(err.code)) return err;
   const sys = findSystemCode(err);
-  if (sys === 'EACCES' || sys === 'EPERM' || sys === 'EROFS') return otsdErrors.OTS_ERR_DIR_UNWRITABLE().causedBy(err);
+  if (sys === 'EACCES' || sys === 'EPERM' || sys === 'EROFS' || sys === 'ENOTDIR' || sys === 'EISDIR' || sys === 'EEXIST') return otsdErrors.OTS_ERR_DIR_UNWRITABLE().causedBy(err);
   if (sys === 'ENOSPC' || sys === 'EDQUOT') return otsdErrors.OTS_ERR_DISK_FULL().causedBy(err);
   if (isOtsError(err)) return err;
   const nested = findOtsError(err);

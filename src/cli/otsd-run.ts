@@ -1,6 +1,6 @@
 // `otsd run` (the default command): opens the calendar, starts the Bitcoin side, serves the HTTP API
 // (SPEC §9) and shuts down cleanly on the first SIGTERM/SIGINT, at once on the second.
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import pino, { type Logger } from 'pino';
@@ -8,6 +8,7 @@ import { BackupExporter, Calendar } from '../calendar/index.js';
 import { buildServer } from '../server/index.js';
 import { addBitcoinOptions, type BitcoinHandle, startBitcoin } from './bitcoin-wiring.js';
 import { applyEnvAndFile, envName, intInRange, readConfigFile } from './config.js';
+import { type LogFile, openLogFile } from './log-file.js';
 import { DEFAULT_CALENDAR_DIR } from './otsd-init.js';
 import { otsdErrors } from './otsd-errors.js';
 import { EXIT_INTERRUPTED, failAndExit } from './otsd-fail.js';
@@ -70,7 +71,7 @@ export function registerRunCommand(program: Command): Command {
 
 /** Starts everything; resolves once listening. Exits the process with code 2 on start-up failures. */
 export async function runDaemon(opts: RunOptions): Promise<void> {
-  const log = makeLogger(opts);
+  const { log, logFile } = await makeLogger(opts);
   let calendar: Calendar;
   try {
     calendar = await Calendar.open({
@@ -123,6 +124,7 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
         await calendar.close(); // last round, fsync, store closed
         log.info('otsd stopped');
         log.flush();
+        logFile?.close();
         process.exit(0);
       } catch (err) {
         log.error({ err }, 'shutdown failed');
@@ -134,15 +136,16 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-function makeLogger(opts: RunOptions): Logger {
-  const level = opts.logLevel;
-  if (opts.debugFile === undefined) return pino({ level, base: { name: 'otsd' } });
+/** stdout, or the --debug-file (reopened on SIGHUP for logrotate); an unusable file fails in one line. */
+async function makeLogger(opts: RunOptions): Promise<{ log: Logger; logFile?: LogFile }> {
+  const options = { level: opts.logLevel, base: { name: 'otsd' } };
+  if (opts.debugFile === undefined) return { log: pino(options) };
   try {
-    closeSync(openSync(opts.debugFile, 'a')); // fail now, in one line, rather than in a stream later
+    const logFile = await openLogFile(opts.debugFile);
+    return { log: pino(options, logFile.stream), logFile };
   } catch (err) {
     failAndExit(err, `log file: ${opts.debugFile}`);
   }
-  return pino({ level, base: { name: 'otsd' } }, pino.destination({ dest: opts.debugFile, append: true, sync: false }));
 }
 
 function packageVersion(): string {

@@ -106,6 +106,15 @@ describe('otsd command line', () => {
     assertOneLine(r.stderr, 'OTS_ERR_CONFIG_INVALID_VALUE');
   });
 
+  it('run refuses a --debug-file it cannot create, exit 2', async (t) => {
+    const dir = await initCalendar(t);
+    const blocker = join(tempDir(t), 'a-file');
+    writeFileSync(blocker, '');
+    const r = await runOtsd(t, ['--no-bitcoin', '-c', dir, '--rpc-port', '0', '--debug-file', join(blocker, 'otsd.log')]);
+    assert.equal(r.code, 2);
+    assertOneLine(r.stderr, 'OTS_ERR_DIR_UNWRITABLE');
+  });
+
   it('run refuses an unwritable calendar directory and a full disk, exit 2', { skip: tmpfsSkip() }, async (t) => {
     // Not tempDir: the unmount must come before the removal, and t.after runs in order.
     const mnt = mkdtempSync(join(tmpdir(), 'ots-tmpfs-'));
