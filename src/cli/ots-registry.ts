@@ -31,9 +31,9 @@ export function addRegistryCommand(program: Command): void {
     .option('--content <path>', 'JSON file or directory of JSON files (overrides content_path)')
     .action(async (_opts: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals<RegistryFlags>();
-      const { config, options } = await anchorSetup(flags);
+      const { options } = await anchorSetup(flags);
       const result = await anchorCurrentMonth(options);
-      summarise(flags, result, config);
+      summarise(flags, result);
     });
   registry
     .command('run')
@@ -46,7 +46,7 @@ export function addRegistryCommand(program: Command): void {
       const result = await runRegistry({ ...options, enabled: config.enabled, anchorDay: config.monthlyAnchorDay });
       if (result.action === 'disabled') reporter(flags).info('registry anchoring is disabled ([ots] enabled = false); nothing done');
       else if (result.action === 'up-to-date') reporter(flags).info('registry is up to date; nothing done');
-      else summarise(flags, result, config);
+      else summarise(flags, result);
     });
   registry
     .command('verify')
@@ -95,7 +95,7 @@ function timeoutMs(flags: RegistryFlags, config: RegistryConfig): number {
   return (config.timeoutSeconds ?? flags.timeout) * 1000;
 }
 
-function summarise(flags: RegistryFlags, result: AnchorResult, _config: RegistryConfig): void {
+function summarise(flags: RegistryFlags, result: AnchorResult): void {
   const log = reporter(flags);
   for (const m of result.repaired) log.info(`${m}: stamped the existing snapshot (its proof was missing)`);
   for (const m of result.anchored) log.info(`${m}: snapshot written and stamped`);
