@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { toHex } from '../core/index.js';
 import { PendingSet } from './pending-set.js';
 
@@ -65,5 +66,32 @@ describe('PendingSet', () => {
     assert.equal(set.firstIndex(), undefined);
     assert.deepEqual(set.list(), []);
     assert.throws(() => set.add(new Uint8Array(45), 0), RangeError);
+  });
+});
+
+describe('PendingSet against a Map model (fast-check)', () => {
+  it('agrees with a Map on every add/delete/has sequence, and lists in journal order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('add', 'delete', 'has'), fc.nat(300)), { maxLength: 2000 }),
+        (steps) => {
+          const set = new PendingSet();
+          const model = new Map<number, number>();
+          for (const [what, i] of steps) {
+            const c = commitment(i);
+            if (what === 'add') {
+              assert.equal(set.add(c, i), !model.has(i));
+              model.set(i, i);
+            } else if (what === 'delete') assert.equal(set.delete(c), model.delete(i));
+            else assert.equal(set.has(c), model.has(i));
+          }
+          assert.equal(set.size, model.size);
+          const order = [...model.keys()].sort((a, b) => a - b);
+          assert.deepEqual(set.list().map(toHex), order.map((i) => toHex(commitment(i))));
+          assert.equal(set.firstIndex(), order[0]);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
