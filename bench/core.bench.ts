@@ -1,8 +1,9 @@
 // Protocol core hot paths (SPEC §4, §5): parse and serialize of large proofs (a synthetic one with
 // thousands of branches and the largest real-world proof) and the calendar merkle tree at 1,000,000
 // leaves (root only, and root plus every leaf's path). Run: npm run bench:core
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -30,6 +31,48 @@ function compareWithJsPort(label: string, bytes: Uint8Array, oursOpsPerSec: numb
     bytes: bytes.length,
   });
   console.log(`  ratio ours / opentimestamps npm, parse ${label}: ${(oursOpsPerSec / theirs.opsPerSec).toFixed(2)}x`);
+}
+
+/** The reference library's own parse and serialize loop, timed inside Python (python3-opentimestamps). */
+const PYTHON_TIMER = `
+import io, sys, time
+from opentimestamps.core.timestamp import DetachedTimestampFile
+from opentimestamps.core.serialize import StreamDeserializationContext, BytesSerializationContext
+data = open(sys.argv[1], 'rb').read()
+min_s = float(sys.argv[2]) / 1000
+parse = lambda: DetachedTimestampFile.deserialize(StreamDeserializationContext(io.BytesIO(data)))
+def rate(fn):
+    fn()
+    n, t0 = 0, time.perf_counter()
+    while True:
+        fn(); n += 1
+        if time.perf_counter() - t0 >= min_s: return n / (time.perf_counter() - t0)
+d = parse()
+def ser():
+    ctx = BytesSerializationContext(); d.serialize(ctx); return ctx.getbytes()
+print(rate(parse), rate(ser))
+`;
+
+/**
+ * The same bytes parsed and serialized by the reference Python library, if installed (Debian
+ * python3-opentimestamps; .ci installs it). Printed as ratios: >1 means ours is faster.
+ */
+function compareWithReference(label: string, bytes: Uint8Array, ours: { parse: number; serialize: number }): void {
+  const dir = mkdtempSync(join(tmpdir(), 'ots-bench-'));
+  try {
+    const file = join(dir, 'proof.ots');
+    writeFileSync(file, bytes);
+    const run = spawnSync('/usr/bin/python3', ['-c', PYTHON_TIMER, file, '1500'], { encoding: 'utf8' });
+    if (run.status !== 0) {
+      console.log(`  reference (python-opentimestamps) ${label}: skipped (${(run.stderr || String(run.error)).trim().split('\n').pop()})`);
+      return;
+    }
+    const [parse, serialize] = run.stdout.trim().split(' ').map(Number) as [number, number];
+    console.log(`  parse (python reference) ${label}`.padEnd(48) + ` ${fmt(parse).padStart(12)} ops/s   ratio ours/reference ${(ours.parse / parse).toFixed(1)}x`);
+    console.log(`  serialize (python reference) ${label}`.padEnd(48) + ` ${fmt(serialize).padStart(12)} ops/s   ratio ours/reference ${(ours.serialize / serialize).toFixed(1)}x`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 console.log(`core — node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}`);
@@ -102,7 +145,8 @@ if (real) {
   console.log(`largest real proof: ${real.name}, ${fmt(real.bytes.length)} bytes`);
   const ours = measure('  parse (readProof) real', () => readProof(real.bytes), { bytes: real.bytes.length });
   compareWithJsPort('real', real.bytes, ours.opsPerSec);
-  measure('  serialize (writeProof) real', () => writeProof(proof), { bytes: real.bytes.length });
+  const out = measure('  serialize (writeProof) real', () => writeProof(proof), { bytes: real.bytes.length });
+  compareWithReference('real', real.bytes, { parse: ours.opsPerSec, serialize: out.opsPerSec });
 } else {
   console.log('largest real proof: skipped (../shared/real-ots not found)');
 }
@@ -114,7 +158,8 @@ for (const branches of [1_000, 5_000]) {
   console.log(`synthetic proof: ${branches} branches, ${fmt(nodes)} nodes, ${fmt(bytes.length)} bytes`);
   const ours = measure(`  parse (readProof) ${branches} branches`, () => readProof(bytes), { bytes: bytes.length });
   if (branches === 1_000) compareWithJsPort(`${branches} branches`, bytes, ours.opsPerSec);
-  measure(`  serialize (writeProof) ${branches} branches`, () => writeProof(proof), { bytes: bytes.length });
+  const out = measure(`  serialize (writeProof) ${branches} branches`, () => writeProof(proof), { bytes: bytes.length });
+  if (branches === 1_000) compareWithReference(`${branches} branches`, bytes, { parse: ours.opsPerSec, serialize: out.opsPerSec });
 }
 // --- merkle trees
 {
