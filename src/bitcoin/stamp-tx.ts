@@ -9,7 +9,7 @@ import {
   fromHex,
   indexOfBytes,
   makeMerkleTree,
-  merklePaths,
+  merkleRoot,
   ops,
   reverseBytes,
   sha256d,
@@ -25,7 +25,7 @@ export const DUST_LIMIT_SAT = 546n;
 
 /** The tip of the calendar tree over `commitments` (each hashed once first, SPEC §7.1). */
 export function commitmentsTip(commitments: readonly Uint8Array[]): Uint8Array {
-  return merklePaths(commitments.map((c) => sha256(c))).root;
+  return merkleRoot(commitments.map((c) => sha256(c)));
 }
 
 /** Inputs of one stamp transaction version. */

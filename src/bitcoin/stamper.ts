@@ -199,16 +199,16 @@ export class Stamper extends EventEmitter {
   }
 
   private async stamp(): Promise<void> {
-    const inFlight = new Set<string>();
-    for (const rec of this.mined) for (const c of rec.commitments) inFlight.add(c);
-    const pending = this.calendar.pendingCommitments(this.opts.maxPending ?? 100_000).filter((c) => !inFlight.has(toHex(c)));
     if (this.unconfirmed) {
       // replacements happen at most once per block, as in the reference
-      if (!this.newBlock || pending.length === 0) return;
-      await this.send(this.unconfirmed, pending);
+      if (!this.newBlock) return;
+      const pending = this.pendingNotMined();
+      if (pending.length > 0) await this.send(this.unconfirmed, pending);
       return;
     }
-    if (pending.length === 0 || Date.now() < this.nextTxAt) return;
+    if (Date.now() < this.nextTxAt) return;
+    const pending = this.pendingNotMined();
+    if (pending.length === 0) return;
     const utxo = await this.backend.largestUtxo();
     if (!utxo) throw bitcoinErrors.OTS_ERR_STAMP_WALLET_EMPTY();
     const estimate = await this.backend.estimateFeeRate(this.opts.confTarget);
@@ -216,6 +216,13 @@ export class Stamper extends EventEmitter {
     const cycle: Unconfirmed = { utxo, changeScript: await this.backend.changeScript(), feeRate, versions: [], firstHeight: this.lastHeight };
     await this.send(cycle, pending);
     this.unconfirmed = cycle;
+  }
+
+  /** Pending commitments of the calendar minus those in a mined tx that waits for confirmations. */
+  private pendingNotMined(): Uint8Array[] {
+    const pending = this.calendar.pendingCommitments(this.opts.maxPending ?? 100_000);
+    if (this.mined.length === 0) return pending;
+    return pending.filter((c) => !this.mined.some((m) => m.commitments.has(toHex(c))));
   }
 
   /** Builds, signs and broadcasts the next version; on rejection raises the fee rate ×1.25 (reference). */
