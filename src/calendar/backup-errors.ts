@@ -64,4 +64,14 @@ export const backupErrors = {
     409,
     () => 'the calendar directory already has a journal or a database; restore only into a directory holding just uri and hmac-key',
   ),
+  OTS_ERR_REPLOG_DAMAGED: defineError(
+    'OTS_ERR_REPLOG_DAMAGED',
+    500,
+    (why: string) => `the replication log is damaged: ${why}; restore it from a mirror or a backup`,
+  ),
+  OTS_ERR_REPLOG_MISSING: defineError(
+    'OTS_ERR_REPLOG_MISSING',
+    400,
+    () => 'this calendar has no replication log to rebuild from; it is written only by otsd run --replication-log',
+  ),
 } as const;

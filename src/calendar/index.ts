@@ -22,3 +22,5 @@ export { verifyChunk, type HeaderSource, type VerifiedChunk, type VerifyOptions 
 export { Mirror, MIRROR_DEFAULTS, normalizeUpstream, type MirrorOptions, type MirrorStatus } from './mirror.js';
 export { MIRROR_FILES, type MirrorProgress } from './mirror-state.js';
 export { restoreFromMirror, type RestoreReport } from './mirror-restore.js';
+export { attachReplicationLog, reindexFromLog, REPLICATION_APPLIED_FILE, type AttachedLog, type ReindexReport } from './replication.js';
+export { encodeRecord, GENESIS_CHAIN, parseRecords, REPLICATION_LOG_FILE, REPLICATION_LOG_MAGIC, ReplicationLog, type LogRecord, type LoggedPut } from './replication-log.js';

@@ -157,8 +157,8 @@ export class CalendarStore {
     await this.db.batch(batch, { sync: true });
   }
 
-  /** Makes every later batch go through `hook` first (durably logged before it reaches LevelDB). */
-  setBeforeBatch(hook: (puts: readonly { key: Uint8Array; value: Uint8Array }[]) => Promise<void>): void {
+  /** Makes every later batch go through `hook` first (durably logged before it reaches LevelDB); undefined detaches. */
+  setBeforeBatch(hook: ((puts: readonly { key: Uint8Array; value: Uint8Array }[]) => Promise<void>) | undefined): void {
     this.beforeBatch = hook;
   }
 
