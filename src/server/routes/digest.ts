@@ -23,9 +23,10 @@ export const digestRoute: FastifyPluginAsync<DigestRouteOptions> = async (app, o
 
   app.post('/digest', {
     bodyLimit: opts.maxBodyBytes,
-    onRequest: async (req) => {
+    onRequest: (req, _reply, done) => {
       // A malformed Content-Type must not turn into fastify's 415; the body is bytes either way.
       if (req.headers['content-type'] !== undefined) req.headers['content-type'] = 'application/octet-stream';
+      done();
     },
   }, async (req, reply) => {
     // The reference matches the raw path, so `/digest?x` is not its digest route.

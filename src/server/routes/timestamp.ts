@@ -5,30 +5,49 @@ import type { FastifyPluginAsync } from 'fastify';
 import { MAX_MSG_LENGTH } from '../../core/index.js';
 import type { BitcoinApi, CalendarApi } from '../calendar-api.js';
 import { CACHE, sendPlain } from '../plain.js';
+import { type CachedProof, ProofCache } from '../proof-cache.js';
 
 /** Options of the timestamp route group. */
 export interface TimestampRouteOptions {
   calendar: CalendarApi;
   bitcoin?: BitcoinApi | undefined;
+  /** Proofs kept in memory (LRU); 0 turns the cache off. */
+  cacheEntries?: number;
 }
 
+/** ~10,000 proofs of ~1 KiB: a few MB for the commitments clients are polling right now. */
+export const DEFAULT_CACHE_ENTRIES = 10_000;
+/** Bounds how long a node merged later (a second attestation) could be served without it. */
+const CACHE_TTL_MS = 10 * 60_000;
 const PREFIX = '/timestamp/';
 
 /** Registers GET /timestamp/*. */
 export const timestampRoute: FastifyPluginAsync<TimestampRouteOptions> = async (app, opts) => {
+  const cache = new ProofCache(opts.cacheEntries ?? DEFAULT_CACHE_ENTRIES, CACHE_TTL_MS);
+  const lookup = async (msg: Uint8Array): Promise<CachedProof | undefined> => {
+    // Longer than the protocol's message limit (SPEC §2) is valid hex but never stored: skip the lookup.
+    if (msg.length > MAX_MSG_LENGTH) return undefined;
+    const key = Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength).toString('hex');
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const proof = await opts.calendar.getTimestamp(msg);
+    if (proof === undefined) return undefined;
+    const body = Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength);
+    const found = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    cache.set(key, found);
+    return found;
+  };
+
   app.get('/timestamp/*', async (req, reply) => {
     // The reference decodes everything after the prefix, query string included (then it is not hex).
     const msg = decodeHex(req.url.slice(PREFIX.length));
     if (msg === undefined) return sendPlain(reply, 400, 'commitment must be hex-encoded bytes', CACHE.year);
 
-    // Longer than the protocol's message limit (SPEC §2) is valid hex but never stored: skip the lookup.
-    const proof = msg.length > MAX_MSG_LENGTH ? undefined : await opts.calendar.getTimestamp(msg);
-    if (proof !== undefined) {
-      const body = Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength);
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-      reply.header('cache-control', CACHE.immutable).header('etag', etag);
-      if (matchesEtag(req.headers['if-none-match'], etag)) return reply.code(304).send();
-      return reply.type('application/octet-stream').send(body);
+    const found = await lookup(msg);
+    if (found !== undefined) {
+      reply.header('cache-control', CACHE.immutable).header('etag', found.etag);
+      if (matchesEtag(req.headers['if-none-match'], found.etag)) return reply.code(304).send();
+      return reply.type('application/octet-stream').send(found.body);
     }
     const mined = opts.bitcoin?.statusSource.lookup(msg);
     if (mined !== undefined) {
