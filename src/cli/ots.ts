@@ -1,5 +1,6 @@
 // `ots`: the OpenTimestamps client CLI (stamp, upgrade, verify, info, registry). Parses flags, wires
 // the client library, maps outcomes to exit codes (see EXIT); expected failures print one line.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions, EXIT, reportError } from './ots-common.js';
 import { addInfoCommand } from './ots-info.js';
@@ -10,7 +11,13 @@ import { addVerifyCommand } from './ots-verify.js';
 
 /** Builds the `ots` program; `exitOverride` lets main() choose the exit code for usage errors. */
 export function buildProgram(): Command {
-  const program = new Command('ots').description('OpenTimestamps client: stamp, upgrade, verify and inspect .ots proofs');
+  const program = new Command('ots')
+    .description('OpenTimestamps client: stamp, upgrade, verify and inspect .ots proofs')
+    .version(packageVersion(), '-V, --version')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done/complete/verified, 1 error, 2 usage, 3 pending (not verifiable yet), 4 verification failed.',
+    );
   addGlobalOptions(program);
   addStampCommand(program);
   addUpgradeCommand(program);
@@ -38,6 +45,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     return reportError(err, process.argv.includes('-v') || process.argv.includes('--verbose'));
   }
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }
 
 process.exitCode = await main(process.argv);
