@@ -6,7 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
 async function postScenario(title: string, clients: number, roundMs: number): Promise<void> {
   const server = await startChild({ roundMs, proofs: 0, pending: 0, maxPending: clients * 2 });
   try {
+    await server.mark();
     const result = await cannon({
       url: `http://127.0.0.1:${server.port}/digest`,
       method: 'POST',
@@ -67,6 +68,7 @@ async function getScenario(): Promise<void> {
   const server = await startChild({ roundMs: 1000, proofs, pending: 0, maxPending: 100_000 });
   try {
     let next = 0;
+    await server.mark();
     const result = await cannon({
       url: `http://127.0.0.1:${server.port}`,
       connections: clients,
@@ -85,7 +87,7 @@ async function pendingRssScenario(): Promise<void> {
   const server = await startChild({ roundMs: 1000, proofs: 0, pending, maxPending: 100_000 });
   try {
     const openSeconds = (performance.now() - t0) / 1000;
-    const rss = await server.rss();
+    const { rss } = await server.rss();
     console.log(`d) ${pending} commitments pending (journal filled, then opened: ${openSeconds.toFixed(1)} s incl. fill)`);
     console.log(`   server RSS after GC: ${(rss / 2 ** 20).toFixed(0)} MB (target <= 300 MB); pendingCount ${server.pendingCount}`);
   } finally {
@@ -109,20 +111,27 @@ function cannon(opts: Record<string, unknown>): Promise<CannonResult> {
   });
 }
 
-function report(title: string, r: CannonResult, rss: number): void {
+function report(title: string, r: CannonResult, server: { rss: number; cpuMs: number }): void {
+  const answered = r['2xx'] + r.non2xx;
   console.log(title);
   console.log(
     `   ${(r['2xx'] / r.duration).toFixed(0)} ok/s (${r.requests.average.toFixed(0)} req/s avg), ` +
       `latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ` +
-      `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, server peak RSS ${(rss / 2 ** 20).toFixed(0)} MB`,
+      `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, server peak RSS ${(server.rss / 2 ** 20).toFixed(0)} MB`,
   );
+  // CPU per answer says what one core could sustain, whatever else shares the machine.
+  const usPerReq = (server.cpuMs * 1000) / Math.max(1, answered);
+  console.log(`   server CPU ${usPerReq.toFixed(0)} µs per answer (~${(1e6 / usPerReq).toFixed(0)} answers/s per core), load average ${loadavg()[0]!.toFixed(1)}`);
 }
 
 interface Child {
   port: number;
   paths: string[];
   pendingCount: number;
-  rss(): Promise<number>;
+  /** Starts counting the server's CPU time (call right before the load). */
+  mark(): Promise<void>;
+  /** Server RSS (peak during load, or after GC for the pending scenario) and CPU ms since mark(). */
+  rss(): Promise<{ rss: number; cpuMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -138,9 +147,14 @@ function startChild(config: ServeConfig): Promise<Child> {
     child.once('message', (msg: { port: number; paths: string[]; pendingCount: number }) => {
       resolve({
         ...msg,
+        mark: () =>
+          new Promise((res) => {
+            child.once('message', () => res());
+            child.send('mark');
+          }),
         rss: () =>
           new Promise((res) => {
-            child.once('message', (m: { rss: number }) => res(m.rss));
+            child.once('message', (m: { rss: number; cpuMs: number }) => res(m));
             child.send('rss');
           }),
         stop: () =>
@@ -165,14 +179,19 @@ async function serve(config: ServeConfig): Promise<void> {
   const app = buildServer({ calendar, version: 'bench', logger });
   await app.listen({ port: 0, host: '127.0.0.1', backlog: 16_384 });
   let peakRss = process.memoryUsage().rss;
+  let cpuMark = process.cpuUsage();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const address = app.server.address();
   process.send!({ port: typeof address === 'object' && address ? address.port : 0, paths, pendingCount: calendar.pendingCount() });
   process.on('message', async (msg) => {
-    if (msg === 'rss') {
+    if (msg === 'mark') {
+      cpuMark = process.cpuUsage();
+      process.send!({ marked: true });
+    } else if (msg === 'rss') {
+      const cpu = process.cpuUsage(cpuMark);
       (globalThis as { gc?: () => void }).gc?.();
       const now = process.memoryUsage().rss;
-      process.send!({ rss: config.pending > 0 ? now : Math.max(peakRss, now) });
+      process.send!({ rss: config.pending > 0 ? now : Math.max(peakRss, now), cpuMs: (cpu.user + cpu.system) / 1000 });
     } else if (msg === 'stop') {
       clearInterval(sampler);
       await app.close();
