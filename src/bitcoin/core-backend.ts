@@ -68,14 +68,10 @@ export class CoreBackend implements BitcoinBackend {
 
   async sign(raw: Uint8Array, utxo: Utxo): Promise<Uint8Array> {
     const prevtxs = [{ txid: utxo.txid, vout: utxo.vout, scriptPubKey: toHex(utxo.script), amount: Number(utxo.amountSat) / 1e8 }];
-    try {
-      const res = await this.call<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', toHex(raw), prevtxs);
-      if (!res.complete) throw bitcoinErrors.OTS_ERR_STAMP_WALLET_LOCKED();
-      return fromHex(res.hex);
-    } catch (err) {
-      if (err instanceof RpcReplyError && err.rpcCode === RPC_WALLET_UNLOCK_NEEDED) throw bitcoinErrors.OTS_ERR_STAMP_WALLET_LOCKED().causedBy(err);
-      throw err;
-    }
+    // a locked wallet answers -13 (mapped in call()) or an incomplete signature
+    const res = await this.call<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', toHex(raw), prevtxs);
+    if (!res.complete) throw bitcoinErrors.OTS_ERR_STAMP_WALLET_LOCKED();
+    return fromHex(res.hex);
   }
 
   async broadcast(raw: Uint8Array): Promise<string> {

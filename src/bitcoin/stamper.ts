@@ -50,6 +50,7 @@ export class Stamper extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private unsubscribe: (() => void) | undefined;
   private anchored = 0;
   private lastSaved: { height: number; hash: string } | undefined;
   readonly health: StamperHealth;
@@ -63,13 +64,14 @@ export class Stamper extends EventEmitter {
   /** Starts the loop; new commitments from the calendar trigger an early pass. */
   start(): void {
     this.stopped = false;
-    this.calendar.onCommitted?.(() => this.kick());
+    this.unsubscribe = this.calendar.onCommitted?.(() => this.kick());
     this.kick();
   }
 
   /** Stops the loop and waits for a pass in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }

@@ -9,20 +9,21 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { EmbeddedNode } from '../../src/bitcoin/index.js';
+import { type BitcoinBackend, CoreBackend, EmbeddedNode, RpcClient } from '../../src/bitcoin/index.js';
 import { Calendar, initCalendarDir } from '../../src/calendar/index.js';
 import { type BitcoinHandle, startBitcoin } from '../../src/cli/bitcoin-wiring.js';
 import { equalBytes, fromHex, Timestamp, toHex } from '../../src/core/index.js';
 import { buildServer } from '../../src/server/index.js';
+import { startCoreRpcAdapter } from '../support/core-rpc-adapter.js';
 
 const log = pino({ level: 'silent' });
 const FLAGS = { btcMinConfirmations: 2, btcMinTxInterval: 0, btcPollMs: 50 };
 
 interface Daemon { calendar: Calendar; bitcoin: BitcoinHandle; app: FastifyInstance; url: string }
 
-async function startDaemon(dir: string, node: EmbeddedNode): Promise<Daemon> {
+async function startDaemon(dir: string, backend: BitcoinBackend): Promise<Daemon> {
   const calendar = await Calendar.open({ dir, logger: log, roundMs: 50 });
-  const bitcoin = (await startBitcoin(FLAGS, calendar, log, node))!;
+  const bitcoin = (await startBitcoin(FLAGS, calendar, log, backend))!;
   const app = buildServer({ calendar, bitcoin, version: 'test' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address() as { port: number };
@@ -152,5 +153,22 @@ describe('stamping end to end on the embedded regtest node', () => {
     assert.equal(got.status, 200);
     assert.ok(Timestamp.fromBytes(new Uint8Array(got.body), c).isComplete);
     assert.deepEqual(fromHex(toHex(c)), c);
+  });
+  it('answers /health 503 while the node is unreachable (Core RPC backend) and 200 once it is back', async (t) => {
+    const adapter = await startCoreRpcAdapter(node);
+    t.after(() => adapter.stop());
+    await stopDaemon(daemon); // one daemon per calendar directory; the suite's after() stops the new one
+    daemon = await startDaemon(dir, new CoreBackend(new RpcClient(adapter, { timeoutMs: 2000, retries: 0 }), 'regtest'));
+    const health = async () => (await fetch(`${daemon.url}/health`)).status;
+    await once(daemon.bitcoin.stamper, 'tick');
+    assert.equal(await health(), 200);
+    const problem = once(daemon.bitcoin.stamper, 'problem');
+    await adapter.stop();
+    await problem;
+    assert.equal(await health(), 503);
+    await adapter.restart();
+    await once(daemon.bitcoin.stamper, 'tick'); // a pass that may have started before the restart
+    await once(daemon.bitcoin.stamper, 'tick');
+    assert.equal(await health(), 200);
   });
 });
