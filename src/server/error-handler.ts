@@ -21,7 +21,7 @@ export function sendError(err: FastifyError | OtsError, req: FastifyRequest, rep
     return reply.code(status).type('application/json').send({ code, message });
   }
   log.error({ err, method: req.method, url: req.url }, 'unexpected failure');
-  const internal = serverErrors.OTS_ERR_INTERNAL();
+  const internal = serverErrors.OTS_ERR_HTTP_INTERNAL();
   return reply.code(500).type('application/json').send({ code: internal.code, message: internal.message });
 }
 

@@ -39,8 +39,8 @@ export const serverErrors = {
     503,
     () => 'the calendar is shutting down; retry on another calendar or later',
   ),
-  OTS_ERR_INTERNAL: defineError(
-    'OTS_ERR_INTERNAL',
+  OTS_ERR_HTTP_INTERNAL: defineError(
+    'OTS_ERR_HTTP_INTERNAL',
     500,
     () => 'internal error; see the server log',
   ),
