@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { pino } from 'pino';
 import { RpcClient } from '../bitcoin/index.js';
-import { type HeaderSource, Mirror, restoreFromMirror } from '../calendar/index.js';
+import { CalendarStore, type HeaderSource, Mirror, reindexFromLog, restoreFromMirror } from '../calendar/index.js';
 import { fromHex, reverseBytes } from '../core/index.js';
 import { buildMirrorServer } from '../server/index.js';
 import { applyEnvAndFile, envName, intInRange, readConfigFile } from './config.js';
@@ -69,6 +69,24 @@ export function registerMirrorRestoreCommand(program: Command): Command {
       try {
         const report = await restoreFromMirror({ mirrorDir: opts.from, calendarDir: opts.calendar, logger: pino({ level: 'warn' }) });
         process.stdout.write(`otsd: restored ${report.commitments} commitments (${report.chunks} chunks); start it with: otsd run -c ${opts.calendar}\n`);
+      } catch (err) {
+        failAndExit(err, `calendar: ${opts.calendar}`);
+      }
+    });
+}
+
+/** Adds `otsd reindex`. */
+export function registerReindexCommand(program: Command): Command {
+  return program
+    .command('reindex')
+    .description('rebuild db/ from replication.log (written by otsd run --replication-log); the old db/ is moved aside')
+    .option('-c, --calendar <dir>', 'calendar directory (stop otsd first)', DEFAULT_CALENDAR_DIR)
+    .action(async (opts: { calendar: string }) => {
+      const logger = pino({ level: 'warn' });
+      try {
+        const report = await reindexFromLog(opts.calendar, (path) => CalendarStore.open(path, logger), logger);
+        const moved = report.previousDb ? `; the previous db/ is at ${report.previousDb}` : '';
+        process.stdout.write(`otsd: db/ rebuilt from ${report.records} log records (${report.puts} node writes)${moved}\n`);
       } catch (err) {
         failAndExit(err, `calendar: ${opts.calendar}`);
       }

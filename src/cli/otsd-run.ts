@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import pino, { type Logger } from 'pino';
-import { BackupExporter, Calendar } from '../calendar/index.js';
+import { attachReplicationLog, BackupExporter, Calendar } from '../calendar/index.js';
 import { buildServer } from '../server/index.js';
 import { addBitcoinOptions, type BitcoinHandle, startBitcoin } from './bitcoin-wiring.js';
 import { applyEnvAndFile, envName, intInRange, readConfigFile } from './config.js';
@@ -25,6 +25,7 @@ export interface RunOptions {
   rpcAddress: string;
   roundMs: number;
   maxPending?: number;
+  replicationLog?: boolean;
   debugFile?: string;
   logLevel: string;
   config?: string;
@@ -41,6 +42,7 @@ export function registerRunCommand(program: Command): Command {
     .option('--rpc-address <host>', 'address to listen on', 'localhost')
     .option('--round-ms <ms>', 'length of an aggregation round', intInRange(10, 60_000), DEFAULT_ROUND_MS)
     .option('--max-pending <n>', 'digests waiting for a round before POST /digest answers 503', intInRange(1, 100_000_000))
+    .option('--replication-log', 'log every store write to replication.log first (otsd reindex, GET /experimental/log)')
     .option('--debug-file <file>', 'write the log (JSON lines) to this file instead of stdout')
     .addOption(
       new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
@@ -84,6 +86,8 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
     log.error({ err, dir: opts.calendar }, 'calendar failed to open');
     failAndExit(err, `calendar: ${opts.calendar}`);
   }
+  // Before the stamper starts: every store write from here on is logged first.
+  const replication = opts.replicationLog ? await attachReplicationLog(opts.calendar, calendar.store, log).catch((err: unknown) => failAndExit(err)) : undefined;
   let bitcoin: BitcoinHandle | undefined;
   try {
     bitcoin = await startBitcoin(opts, calendar, log.child({ area: 'bitcoin' }));
@@ -94,7 +98,7 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
   }
   // The reference's backup export (SPEC §9.6), cached in the calendar's backup_cache/ like otsd does.
   const backup = new BackupExporter(calendar, { cacheDir: join(opts.calendar, 'backup_cache'), logger: log.child({ area: 'backup' }) });
-  const app = buildServer({ calendar, bitcoin, backup, logger: log.child({ area: 'http' }), version: packageVersion() });
+  const app = buildServer({ calendar, bitcoin, backup, replicationLog: replication?.log, logger: log.child({ area: 'http' }), version: packageVersion() });
   try {
     await app.listen({ port: opts.rpcPort, host: opts.rpcAddress });
   } catch (err) {
@@ -122,6 +126,7 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
         await app.close(); // stops accepting, waits for digests in flight (they wait for the round)
         await bitcoin?.stop();
         await calendar.close(); // last round, fsync, store closed
+        await replication?.close();
         log.info('otsd stopped');
         log.flush();
         logFile?.close();

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { registerDevCommand } from './otsd-dev.js';
 import { failAndExit } from './otsd-fail.js';
 import { registerInitCommand } from './otsd-init.js';
-import { registerMirrorCommand, registerMirrorRestoreCommand } from './otsd-mirror.js';
+import { registerMirrorCommand, registerMirrorRestoreCommand, registerReindexCommand } from './otsd-mirror.js';
 import { registerRunCommand } from './otsd-run.js';
 
 /** Builds the otsd program (exported so tests can read its help without spawning). */
@@ -18,6 +18,7 @@ export function buildOtsdProgram(): Command {
   registerDevCommand(program);
   registerMirrorCommand(program);
   registerMirrorRestoreCommand(program);
+  registerReindexCommand(program);
   return program;
 }
 

@@ -9,6 +9,7 @@ import { serverErrors } from './errors.js';
 import { ALLOWED_METHODS, headerHooks } from './hooks.js';
 import { CACHE, sendPlain } from './plain.js';
 import { type BackupApi, backupRoute } from './routes/backup.js';
+import { type ReplicationLogApi, replicationLogRoute } from './routes/replication-log.js';
 import { digestRoute } from './routes/digest.js';
 import { healthRoute } from './routes/health.js';
 import { rootRoute } from './routes/root.js';
@@ -49,6 +50,8 @@ export interface ServerOptions {
   bitcoin?: BitcoinApi | undefined;
   /** The backup exporter (SPEC §9.6); without it every chunk answers 404 like an incomplete one. */
   backup?: BackupApi | undefined;
+  /** The replication log (docs/replication.md), served at GET /experimental/log when given. */
+  replicationLog?: ReplicationLogApi | undefined;
   /** pino logger for errors and refusals (default: silent); per-request logging stays off (hot path). */
   logger?: Logger | undefined;
   version: string;
@@ -109,6 +112,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.register(rootRoute, { calendar, bitcoin, version: opts.version });
   app.register(healthRoute, { bitcoin, isAccepting: () => isAccepting });
   if (opts.backup) app.register(backupRoute, { backup: opts.backup });
+  if (opts.replicationLog) app.register(replicationLogRoute, { log: opts.replicationLog });
   return app;
 }
 

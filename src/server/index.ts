@@ -13,3 +13,4 @@ export { MAX_DIGEST_BYTES } from './routes/digest.js';
 export { BACKUP_CHUNKS_HEADER, JOURNAL_LENGTH_HEADER, type BackupApi } from './routes/backup.js';
 export { buildMirrorServer, type MirrorServerOptions } from './mirror-server.js';
 export { MIRROR_METRIC_PREFIX, type MirrorStatusSource } from './routes/mirror-status.js';
+export { DEFAULT_LOG_ANSWER_BYTES, LOG_LENGTH_HEADER, type ReplicationLogApi } from './routes/replication-log.js';
