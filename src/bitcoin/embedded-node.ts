@@ -44,6 +44,9 @@ export class EmbeddedNode implements BitcoinBackend {
       listen: false,
       logLevel: 'none',
       workers: false,
+      // bcoin always opens its HTTP/RPC server; an ephemeral loopback port lets several nodes run at once
+      httpHost: '127.0.0.1',
+      httpPort: 0,
       // accept BIP125-signalling txs; bcoin 1.0.2 itself never replaces, see broadcast()
       replaceByFee: true,
     });
@@ -58,6 +61,15 @@ export class EmbeddedNode implements BitcoinBackend {
   /** The wallet's (only) address, bcoin regtest form. */
   get address(): string {
     return this.pay.address!;
+  }
+
+  /**
+   * URL of bcoin's own HTTP/JSON-RPC server (ephemeral loopback port, no auth on regtest). Its
+   * Core-style read methods (getblockhash, getblockheader …) work; its wallet RPCs are incomplete.
+   */
+  get bcoinRpcUrl(): string {
+    const address = this.node.http.address() as { port: number };
+    return `http://127.0.0.1:${address.port}`;
   }
 
   /** Mines `n` blocks on the best tip including the mempool; returns their display hashes. */
