@@ -16,7 +16,9 @@ export function sendError(err: FastifyError | OtsError, req: FastifyRequest, rep
   if (isOtsError(err) || (status >= 400 && status < 500)) {
     const code = isOtsError(err) ? err.code : frameworkCode(err as FastifyError, status);
     const message = isOtsError(err) ? err.message : frameworkMessage(err as FastifyError, status);
-    log[status >= 500 ? 'error' : 'info']({ err, code, method: req.method, url: req.url }, 'request refused');
+    // 503s (busy, shutting down) are expected under load and would flood the log; metrics count them.
+    const level = status === 503 ? 'debug' : status >= 500 ? 'error' : 'info';
+    log[level]({ err, code, method: req.method, url: req.url }, 'request refused');
     if (code === CALENDAR_BUSY_CODE) reply.header('retry-after', '1');
     return reply.code(status).type('application/json').send({ code, message });
   }
