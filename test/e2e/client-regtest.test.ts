@@ -131,7 +131,7 @@ describe('ots against our calendar on the embedded regtest node', () => {
 
     // the same through JSON-RPC: bcoin's own HTTP server answers getblockhash / getblockheader like
     // Bitcoin Core (its port is read from bcoin, an internal of the embedded node, hence the guard)
-    const bcoinHttp = (node as unknown as { node?: { http?: { server?: { address?(): AddressInfo | null } } } }).node?.http?.server;
+    const bcoinHttp = (node as unknown as { node?: { http?: { address?(): AddressInfo | null } } }).node?.http;
     const rpcPort = bcoinHttp?.address?.()?.port;
     if (rpcPort !== undefined) {
       const rpc = await ots(['verify', '--btc-regtest', '--bitcoin-node', `http://127.0.0.1:${rpcPort}`, 'hello.txt.ots'], dir);
