@@ -13,7 +13,9 @@ export function buildOtsdProgram(): Command {
   const program = new Command('otsd')
     .description('OpenTimestamps calendar server, compatible with the reference otsd on the wire and on disk')
     .showHelpAfterError();
-  registerRunCommand(program);
+  const run = registerRunCommand(program);
+  // `otsd` alone runs the calendar, so `otsd --help` shows run's flags too, not only the command list.
+  program.addHelpText('after', () => `\n"otsd" alone is "otsd run". ${run.helpInformation()}`);
   registerInitCommand(program);
   registerDevCommand(program);
   registerMirrorCommand(program);

@@ -38,6 +38,7 @@ describe('otsd command line', () => {
     const top = await runOtsd(t, ['--help']);
     assert.match(top.stdout, /init/);
     assert.match(top.stdout, /run/);
+    assert.match(top.stdout, /--rpc-port/, 'otsd --help shows the flags of the default command');
   });
 
   it('init writes uri, donation_addr and a 32-byte 0600 hmac-key, and never overwrites the key', async (t) => {
