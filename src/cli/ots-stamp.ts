@@ -1,13 +1,17 @@
 // `ots stamp`: stamp files (one request per calendar for all of them), a raw digest or stdin.
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { fromHex, isHex } from '../core/index.js';
+import { fromHex, isHex, writeProof } from '../core/index.js';
 import {
   type CalendarOutcome,
+  clientErrors,
   DEFAULT_CALENDARS,
   stampDigests,
   stampFiles,
   stampStream,
   type StampOptions,
+  writeFileAtomic,
   writeNewProofFile,
 } from '../client/index.js';
 import { errorLine, EXIT, ExitWith, type GlobalOptions, reporter } from './ots-common.js';
@@ -44,8 +48,11 @@ export function addStampCommand(program: Command): void {
       if (flags.digest !== undefined || (files.length === 1 && files[0] === '-')) {
         if (!flags.output) throw usage('--digest and stdin need -o <file> for the proof');
         if (files.length > (flags.digest !== undefined ? 0 : 1)) throw usage('give either files or --digest, not both');
+        // refuse before asking any calendar, as for files
+        if (!flags.force && existsSync(flags.output)) throw clientErrors.OTS_ERR_STAMP_PROOF_EXISTS(basename(flags.output, '.ots'));
         const proof = flags.digest !== undefined ? await stampHexDigest(flags.digest, opts) : await stampStream(process.stdin, opts);
-        await writeNewProofFile(flags.output, proof);
+        if (flags.force) await writeFileAtomic(flags.output, writeProof(proof));
+        else await writeNewProofFile(flags.output, proof);
         log.info(`wrote ${flags.output}`);
         return;
       }
