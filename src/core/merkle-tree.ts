@@ -33,28 +33,40 @@ export function catSha256(left: Timestamp, right: Timestamp): Timestamp {
 
 /**
  * The calendar tree as plain bytes: the root and, for every leaf, its op path to the root. Used on
- * hot paths (the aggregator) where building Timestamp objects per leaf would be wasted work.
+ * hot paths (the aggregator, the stamper) where building Timestamp objects per leaf would be wasted
+ * work. Levels are kept as arrays of hashes and each leaf walks up by index; the two ops of a pair are
+ * built once and shared by every leaf below it, so memory is O(n) ops plus O(n log n) references.
  */
 export function merklePaths(leaves: readonly Uint8Array[]): { root: Uint8Array; paths: Op[][] } {
   if (leaves.length === 0) throw coreErrors.OTS_ERR_MERKLE_EMPTY();
-  const paths: Op[][] = leaves.map(() => []);
-  // members[i] lists the original leaves below the i-th node of the current level.
-  let level = leaves.map((msg, i) => ({ msg, members: [i] }));
-  while (level.length > 1) {
-    const next: typeof level = [];
+  // levels[k][i]: node i of level k; pairOps[k][i]: the op that node i applies to reach its parent.
+  const levels: Uint8Array[][] = [leaves.slice()];
+  const pairOps: (Op | undefined)[][] = [];
+  for (let level = levels[0]!; level.length > 1; level = levels[levels.length - 1]!) {
+    const next: Uint8Array[] = [];
+    const edges: (Op | undefined)[] = new Array(level.length);
     for (let i = 0; i + 1 < level.length; i += 2) {
       const l = level[i]!;
       const r = level[i + 1]!;
-      const appendR = ops.append(r.msg);
-      const prependL = ops.prepend(l.msg);
-      for (const m of l.members) paths[m]!.push(appendR, ops.sha256);
-      for (const m of r.members) paths[m]!.push(prependL, ops.sha256);
-      next.push({ msg: sha256(concatBytes(l.msg, r.msg)), members: l.members.concat(r.members) });
+      edges[i] = ops.append(r);
+      edges[i + 1] = ops.prepend(l);
+      next.push(sha256(concatBytes(l, r)));
     }
-    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-    level = next;
+    if (level.length % 2 === 1) next.push(level[level.length - 1]!); // carried up unchanged, no op
+    pairOps.push(edges);
+    levels.push(next);
   }
-  return { root: level[0]!.msg, paths };
+  const paths = leaves.map((_, leaf) => {
+    const path: Op[] = [];
+    let at = leaf;
+    for (const edges of pairOps) {
+      const op = edges[at];
+      if (op) path.push(op, ops.sha256);
+      at >>= 1;
+    }
+    return path;
+  });
+  return { root: levels[levels.length - 1]![0]!, paths };
 }
 
 /** Merkle root of the calendar tree, without paths (fast path for benchmarks and checks). */
