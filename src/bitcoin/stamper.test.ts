@@ -114,7 +114,8 @@ describe('Stamper on the embedded regtest node', () => {
     assert.ok(reorgs > 0);
     assert.equal(stamper.lookup(commitments[0]!), undefined);
     assert.equal(cal.unstamped.length, 4);
-    assert.ok(stamper.stats().unconfirmedTxid, 'a new tx covers the commitments again');
+    assert.ok(stamper.stats().unconfirmedTxid, 'a tx covers the commitments again');
+    assert.equal(stamper.stats().unconfirmedVersions, 2, 'it replaces the reorged tx (same input), not a second tx');
     await node.mine(3);
     await stamper.tick();
     await assertAnchored(cal, commitments);

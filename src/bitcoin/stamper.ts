@@ -31,7 +31,7 @@ export interface StamperOptions {
 
 interface TxVersion { txid: string; stripped: Uint8Array; tip: Uint8Array; commitments: Uint8Array[]; feeSat: bigint; vsize: number }
 interface Unconfirmed { utxo: Utxo; changeScript: Uint8Array; feeRate: number; versions: TxVersion[]; firstHeight: number }
-interface Mined { txid: string; height: number; blockHash: string; commitments: Set<string>; timestamps: Timestamp[] }
+interface Mined { txid: string; height: number; blockHash: string; commitments: Set<string>; timestamps: Timestamp[]; cycle: Unconfirmed }
 
 /** Status of a commitment whose tx is mined but not yet deep enough (GET /timestamp 404 text). */
 export interface MinedStatus { state: 'mined'; txid: string; confirmationsNeeded: number }
@@ -167,6 +167,12 @@ export class Stamper extends EventEmitter {
       if (rec.height < height) continue;
       this.mined.splice(i, 1);
       this.calendar.markUnstamped?.(rec.timestamps.map((t) => t.msg));
+      if (!this.unconfirmed) {
+        // the tx is unconfirmed again (and may be back in mempools): replace it, spending the same
+        // input, rather than start a second tx that would anchor the same commitments twice
+        this.unconfirmed = rec.cycle;
+        this.newBlock = true;
+      }
       this.opts.log.warn({ txid: rec.txid, height, commitments: rec.commitments.size }, 'stamp tx left the best chain; commitments back to pending');
     }
     this.emit('reorg', height);
@@ -179,7 +185,7 @@ export class Stamper extends EventEmitter {
     if (!version) return;
     const timestamps = buildBitcoinProofs(version.commitments, version.stripped, block);
     this.mined.push({ txid: version.txid, height: block.height, blockHash: block.hash, timestamps,
-      commitments: new Set(version.commitments.map(toHex)) });
+      commitments: new Set(version.commitments.map(toHex)), cycle: u });
     this.unconfirmed = undefined;
     this.nextTxAt = Date.now() + this.opts.minTxIntervalMs * (1 + Math.random());
     this.opts.log.info({ txid: version.txid, height: block.height, commitments: version.commitments.length }, 'stamp tx mined');
@@ -205,7 +211,14 @@ export class Stamper extends EventEmitter {
       // replacements happen at most once per block, as in the reference
       if (!this.newBlock) return;
       const pending = this.pendingNotMined();
-      if (pending.length > 0) await this.send(this.unconfirmed, pending);
+      if (pending.length === 0) return;
+      try {
+        await this.send(this.unconfirmed, pending);
+      } catch (err) {
+        // e.g. its input was spent elsewhere after a reorg: give the cycle up, the next pass starts anew
+        if (isOtsError(err, 'OTS_ERR_STAMP_REJECTED')) this.unconfirmed = undefined;
+        throw err;
+      }
       return;
     }
     if (Date.now() < this.nextTxAt) return;
