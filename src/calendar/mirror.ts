@@ -66,6 +66,7 @@ export class Mirror extends EventEmitter {
   private readonly settings: typeof MIRROR_DEFAULTS & { chunkSize: number };
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private hints: UpstreamHints = {};
   private caughtUp = false;
@@ -96,13 +97,14 @@ export class Mirror extends EventEmitter {
       const saved = await readProgress(opts.dir);
       if (saved && (saved.upstream !== upstream || saved.chunkSize !== chunkSize)) throw backupErrors.OTS_ERR_MIRROR_UPSTREAM_CHANGED();
       const progress = saved ?? { upstream, chunkSize, nextChunk: 0, lastChunkAt: null };
-      const journal = await MirrorJournal.open(opts.dir, progress.nextChunk * chunkSize);
+      let journal = await MirrorJournal.open(opts.dir, progress.nextChunk * chunkSize);
       if (journal.length < progress.nextChunk * chunkSize) {
         // The journal lost records (restored from an older copy?): fetch the missing chunks again.
         log.warn({ nextChunk: progress.nextChunk, journalRecords: journal.length }, 'mirror journal is behind its progress; refetching');
         progress.nextChunk = Math.floor(journal.length / chunkSize);
         await journal.close();
-        return Mirror.open(opts);
+        journal = await MirrorJournal.open(opts.dir, progress.nextChunk * chunkSize);
+        await writeProgress(opts.dir, progress);
       }
       if (!saved) await writeProgress(opts.dir, progress);
       log.info({ upstream, nextChunk: progress.nextChunk, verifies: opts.headers !== undefined }, 'mirror opened');
@@ -214,13 +216,16 @@ export class Mirror extends EventEmitter {
     return this.status();
   }
 
-  /** Stops following (aborting a download in flight), then closes journal and store. */
-  async close(): Promise<void> {
-    this.abort.abort();
-    this.wake?.();
-    await this.running;
-    await this.journal.close();
-    await this.store.close();
+  /** Stops following (aborting a download in flight), then closes journal and store. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.abort.abort();
+      this.wake?.();
+      await this.running;
+      await this.journal.close();
+      await this.store.close();
+    })();
+    return this.closing;
   }
 
   private async follow(): Promise<void> {

@@ -2,6 +2,8 @@
 // following, upstream restarts, truncated and tampered chunks, a locked store, identical GET answers.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { truncateSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { pino } from 'pino';
 import { encodeChunk, Mirror, parseChunk } from '../../src/calendar/index.js';
@@ -103,6 +105,14 @@ describe('mirror', () => {
     assert.equal(reopened.status().nextChunk, 3);
     assert.equal(reopened.status().commitments, 12);
     assert.equal(await reopened.syncOnce(), 0);
+    await reopened.close();
+
+    // A journal that lost its last chunk and a half (an older copy put back): those chunks are fetched again.
+    truncateSync(join(dir, 'journal'), 6 * 44);
+    const behind = await openMirror(t, up.base, { dir, chain });
+    assert.equal(behind.status().nextChunk, 1);
+    assert.equal(await behind.syncOnce(), 2);
+    assert.equal(behind.status().commitments, 12);
   });
 
   it('retries truncated chunks and stores nothing of them', async (t) => {
