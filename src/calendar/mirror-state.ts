@@ -96,6 +96,7 @@ export class MirrorJournal {
     this.records += commitments.length;
   }
 
+  /** Closes the file (every append was already fsynced). */
   close(): Promise<void> {
     return this.handle.close();
   }

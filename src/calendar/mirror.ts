@@ -208,10 +208,12 @@ export class Mirror extends EventEmitter {
     return false;
   }
 
+  /** Always 0: see isPending(). */
   pendingCount(): number {
     return 0;
   }
 
+  /** The calendar API's stats hook: the mirror's status. */
   stats(): MirrorStatus {
     return this.status();
   }

@@ -6,6 +6,7 @@ import { CACHE } from '../plain.js';
 
 /** The figures a mirror reports (the calendar area's Mirror.status() satisfies it). */
 export interface MirrorStatusSource {
+  /** Current lag and counters. */
   status(): {
     nextChunk: number;
     commitments: number;
