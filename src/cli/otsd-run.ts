@@ -15,6 +15,8 @@ import { EXIT_INTERRUPTED, failAndExit } from './otsd-fail.js';
 
 /** The reference's default HTTP port. */
 export const DEFAULT_RPC_PORT = 14788;
+/** Pending connections the kernel may queue (capped by net.core.somaxconn); Node's default is 511. */
+const LISTEN_BACKLOG = 4096;
 /** The reference's aggregation interval. */
 export const DEFAULT_ROUND_MS = 1000;
 
@@ -100,7 +102,8 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
   const backup = new BackupExporter(calendar, { cacheDir: join(opts.calendar, 'backup_cache'), logger: log.child({ area: 'backup' }) });
   const app = buildServer({ calendar, bitcoin, backup, replicationLog: replication?.log, logger: log.child({ area: 'http' }), version: packageVersion() });
   try {
-    await app.listen({ port: opts.rpcPort, host: opts.rpcAddress });
+    // A deep accept queue: thousands of clients may (re)connect at once after a restart.
+    await app.listen({ port: opts.rpcPort, host: opts.rpcAddress, backlog: LISTEN_BACKLOG });
   } catch (err) {
     log.error({ err }, 'http server failed to listen');
     await bitcoin?.stop();
