@@ -96,7 +96,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     if (req.method === 'POST') return sendPlain(reply, 404, 'not found', CACHE.unknownPath);
     if (req.method === 'GET' || req.method === 'HEAD') {
-      // The reference's backup export (SPEC §9.6) is not offered: every chunk reads as incomplete.
+      // Without a backup exporter (SPEC §9.6) every chunk reads as incomplete, as in the reference.
       if (req.url.startsWith('/experimental/backup/')) return sendPlain(reply, 404, '', CACHE.pending);
       return sendPlain(reply, 404, 'Not found', CACHE.unknownPath);
     }
