@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { Address, NETWORK, TEST_NETWORK } from '@scure/btc-signer';
 import { type Command, Option } from 'commander';
 import { initCalendarDir } from '../calendar/index.js';
+import { applyEnvAndFile } from './config.js';
 import { otsdErrors } from './otsd-errors.js';
+import { failAndExit } from './otsd-fail.js';
 
 /** The reference's default calendar directory. */
 export const DEFAULT_CALENDAR_DIR = join(homedir(), '.otsd', 'calendar');
@@ -32,6 +34,14 @@ export function registerInitCommand(program: Command): Command {
     .option('--donation-addr <address>', 'Bitcoin address shown for donations (checked for the network)')
     .addOption(new Option('--btc-regtest', 'addresses are for regtest').conflicts('btcTestnet'))
     .addOption(new Option('--btc-testnet', 'addresses are for testnet').conflicts('btcRegtest'))
+    // OTSD_CALENDAR etc. work here too, so one environment serves both init and run.
+    .hook('preAction', (self) => {
+      try {
+        applyEnvAndFile(self, process.env);
+      } catch (err) {
+        failAndExit(err);
+      }
+    })
     .action(async (opts: InitOptions) => {
       await runInit(opts);
       process.stdout.write(`otsd: calendar created; start it with: otsd run -c ${opts.calendar}\n`);
