@@ -23,6 +23,15 @@ export interface Utxo {
   script: Uint8Array;
 }
 
+/** An unconfirmed stamp tx found in the wallet/mempool at start-up. */
+export interface PendingStampTx {
+  /** The signed tx as broadcast. */
+  raw: Uint8Array;
+  /** The wallet output it spends. */
+  utxo: Utxo;
+  feeSat: bigint;
+}
+
 /** Chain, mempool and wallet access; every call may throw an OtsError with an OTS_ERR_RPC_* code. */
 export interface BitcoinBackend {
   /** Network name as Core's getblockchaininfo.chain says it: 'main', 'test', 'regtest', 'signet'. */
@@ -45,6 +54,11 @@ export interface BitcoinBackend {
   sign(raw: Uint8Array, utxo: Utxo): Promise<Uint8Array>;
   /** Broadcasts; returns the txid (display hex). Throws OTS_ERR_STAMP_REJECTED when refused. */
   broadcast(raw: Uint8Array): Promise<string>;
+  /**
+   * The wallet's unconfirmed stamp tx (one input from the wallet, an OP_RETURN with 32 bytes) if one
+   * is in the mempool, so a restarted stamper replaces it instead of anchoring in a second tx.
+   */
+  unconfirmedStampTx(): Promise<PendingStampTx | undefined>;
   /** Fee rate estimate in sat/vB for `confTarget` blocks, or undefined when the node has none. */
   estimateFeeRate(confTarget: number): Promise<number | undefined>;
   /** Releases connections (and for the embedded node, the node itself). */

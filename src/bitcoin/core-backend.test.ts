@@ -9,6 +9,7 @@ import { type CoreRpcAdapter, startCoreRpcAdapter } from '../../test/support/cor
 import { CoreBackend } from './core-backend.js';
 import { EmbeddedNode } from './embedded-node.js';
 import { RpcClient } from './rpc-client.js';
+import { inspectSignedTx } from './stamp-tx.js';
 import { Stamper } from './stamper.js';
 
 describe('CoreBackend against a Core-shaped JSON-RPC server', () => {
@@ -35,6 +36,7 @@ describe('CoreBackend against a Core-shaped JSON-RPC server', () => {
     assert.ok(equalBytes(block.header, direct.header));
     assert.deepEqual(block.txids.map(toHex), direct.txids.map(toHex));
     assert.equal(await backend.estimateFeeRate(1008), undefined);
+    assert.equal(await backend.mempoolHas('00'.repeat(32)), false);
   });
 
   it('refuses the wrong network and bad credentials with codes', async () => {
@@ -63,6 +65,28 @@ describe('CoreBackend against a Core-shaped JSON-RPC server', () => {
       const height = Number((att.attestation as { height: bigint }).height);
       assert.ok(equalBytes(att.msg, (await backend.block(height)).header.slice(36, 68)));
     }
+  });
+
+  it('finds its unconfirmed stamp tx after a restart and replaces it', async () => {
+    const journal = Array.from({ length: 2 }, () => new Uint8Array(randomBytes(44)));
+    const store = new Map<string, Timestamp>();
+    const cal = {
+      pendingCommitments: () => journal.filter((c) => !store.has(toHex(c))),
+      saveTimestamps: async (ts: Timestamp[]) => void ts.forEach((t) => store.set(toHex(t.msg), t)),
+    };
+    const opts = { minConfirmations: 2, minTxIntervalMs: 0, maxFeeSat: 100_000n, confTarget: 1008, minRelayFeeRate: 1, log: pino({ level: 'silent' }) };
+    const first = new Stamper(backend, cal, opts);
+    await first.tick();
+    const old = first.stats().unconfirmedTxid as string;
+    const found = await backend.unconfirmedStampTx();
+    assert.equal(found && inspectSignedTx(found.raw).txid, old);
+    const second = new Stamper(backend, cal, opts);
+    await second.tick();
+    assert.equal(second.stats().unconfirmedVersions, 2);
+    assert.equal(await backend.mempoolHas(old), false);
+    await node.mine(2);
+    await second.tick();
+    assert.equal(store.size, 2);
   });
 
   it('turns unhealthy while the node is unreachable and recovers when it is back', async () => {

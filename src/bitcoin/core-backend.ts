@@ -1,10 +1,10 @@
 // BitcoinBackend over Bitcoin Core's JSON-RPC (production): chain and mempool queries, wallet UTXOs,
 // change addresses, signrawtransactionwithwallet and sendrawtransaction. SPEC §7.2, §10.
 import { fromHex, reverseBytes, toHex } from '../core/index.js';
-import type { BitcoinBackend, BlockInfo, Utxo } from './backend.js';
+import type { BitcoinBackend, BlockInfo, PendingStampTx, Utxo } from './backend.js';
 import { bitcoinErrors } from './errors.js';
 import { RpcClient, RpcReplyError } from './rpc-client.js';
-import { DUST_LIMIT_SAT } from './stamp-tx.js';
+import { DUST_LIMIT_SAT, readStampTx } from './stamp-tx.js';
 
 /** Core RPC error codes we act on (src/rpc/protocol.h). */
 const RPC_INVALID_ADDRESS_OR_KEY = -5;
@@ -41,11 +41,11 @@ export class CoreBackend implements BitcoinBackend {
 
   async mempoolHas(txid: string): Promise<boolean> {
     try {
-      await this.call('getmempoolentry', txid);
+      await this.rpc.call('getmempoolentry', txid);
       return true;
     } catch (err) {
       if (err instanceof RpcReplyError && err.rpcCode === RPC_INVALID_ADDRESS_OR_KEY) return false;
-      throw err;
+      throw this.mapError(err);
     }
   }
 
@@ -58,6 +58,26 @@ export class CoreBackend implements BitcoinBackend {
       if (!best || amountSat > best.amountSat) best = { txid: e.txid, vout: e.vout, amountSat, script: fromHex(e.scriptPubKey) };
     }
     return best;
+  }
+
+  async unconfirmedStampTx(): Promise<PendingStampTx | undefined> {
+    const recent = await this.call<{ txid: string; category: string; confirmations: number }[]>('listtransactions', '*', 100, 0, false);
+    const seen = new Set<string>();
+    for (const e of recent.reverse()) {
+      if (e.category !== 'send' || e.confirmations !== 0 || seen.has(e.txid)) continue;
+      seen.add(e.txid);
+      if (!(await this.mempoolHas(e.txid))) continue; // replaced or evicted versions stay in the wallet
+      const wtx = await this.call<{ hex: string; fee?: number }>('gettransaction', e.txid);
+      const raw = fromHex(wtx.hex);
+      const stamp = readStampTx(raw);
+      if (!stamp) continue;
+      // the input is unspent on the chain (only the mempool spends it), so gettxout without mempool finds it
+      const out = await this.call<{ value: number; scriptPubKey: { hex: string } } | null>('gettxout', stamp.txid, stamp.vout, false);
+      if (!out) continue;
+      const utxo = { txid: stamp.txid, vout: stamp.vout, amountSat: BigInt(Math.round(out.value * 1e8)), script: fromHex(out.scriptPubKey.hex) };
+      return { raw, utxo, feeSat: BigInt(Math.round(-(wtx.fee ?? 0) * 1e8)) };
+    }
+    return undefined;
   }
 
   async changeScript(): Promise<Uint8Array> {

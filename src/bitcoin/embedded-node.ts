@@ -5,9 +5,9 @@ import { p2wpkh, Transaction } from '@scure/btc-signer';
 import { pubECDSA, randomPrivateKeyBytes } from '@scure/btc-signer/utils.js';
 import type { Logger } from 'pino';
 import { fromHex, reverseBytes, toHex } from '../core/index.js';
-import type { BitcoinBackend, BlockInfo, Utxo } from './backend.js';
+import type { BitcoinBackend, BlockInfo, PendingStampTx, Utxo } from './backend.js';
 import { bitcoinErrors } from './errors.js';
-import { DUST_LIMIT_SAT } from './stamp-tx.js';
+import { DUST_LIMIT_SAT, readStampTx } from './stamp-tx.js';
 
 /** bcoin's regtest activates segwit only after 3 windows of 144 blocks; mine past it before spending. */
 export const SEGWIT_SAFE_HEIGHT = 500;
@@ -185,6 +185,28 @@ export class EmbeddedNode implements BitcoinBackend {
       if (!best || utxo.amountSat > best.amountSat) best = utxo;
     }
     return best;
+  }
+
+  async unconfirmedStampTx(): Promise<PendingStampTx | undefined> {
+    for (const entry of this.node.mempool.map.values()) {
+      const raw = new Uint8Array(entry.tx.toRaw());
+      const stamp = readStampTx(raw);
+      const utxo = stamp && this.outputs.get(`${stamp.txid}:${stamp.vout}`);
+      if (utxo) return { raw, utxo, feeSat: BigInt(entry.fee) };
+    }
+    return undefined;
+  }
+
+  /** An unspent best-chain output (gettxout), or undefined when spent or unknown. */
+  async txOut(txid: string, vout: number): Promise<{ amountSat: bigint; script: Uint8Array } | undefined> {
+    const coin = await this.node.chain.getCoin(internalHex(txid), vout);
+    return coin ? { amountSat: BigInt(coin.value), script: new Uint8Array(coin.script.toRaw()) } : undefined;
+  }
+
+  /** Raw bytes of a mempool tx, or undefined. */
+  mempoolTx(txid: string): Uint8Array | undefined {
+    const tx = this.node.mempool.getTX(internalHex(txid));
+    return tx ? new Uint8Array(tx.toRaw()) : undefined;
   }
 
   async changeScript(): Promise<Uint8Array> {

@@ -1,5 +1,5 @@
 // Bitcoin anchoring as other areas see it: backends (Core RPC, embedded regtest node) and the stamper.
-export type { BitcoinBackend, BlockInfo, StamperCalendar, Utxo } from './backend.js';
+export type { BitcoinBackend, BlockInfo, PendingStampTx, StamperCalendar, Utxo } from './backend.js';
 export { discoverRpc, parseBitcoinConf, DEFAULT_RPC_PORTS, type DiscoverOptions, type RpcEndpoint } from './bitcoin-conf.js';
 export { CoreBackend } from './core-backend.js';
 export { EmbeddedNode, SEGWIT_SAFE_HEIGHT, type EmbeddedNodeOptions } from './embedded-node.js';
@@ -11,6 +11,7 @@ export {
   commitmentsTip,
   DUST_LIMIT_SAT,
   inspectSignedTx,
+  readStampTx,
   RBF_SEQUENCE,
   splitAroundTip,
   type SignedTxInfo,

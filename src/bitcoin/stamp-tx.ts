@@ -61,6 +61,19 @@ export function inspectSignedTx(raw: Uint8Array): SignedTxInfo {
   return { stripped, txid: toHex(reverseBytes(sha256d(stripped))), vsize: tx.vsize };
 }
 
+/** Tip, spent outpoint and change script of a tx shaped like ours (SPEC §7.2), or undefined if it is not. */
+export function readStampTx(
+  raw: Uint8Array,
+): { tip: Uint8Array; txid: string; vout: number; changeScript: Uint8Array } | undefined {
+  const tx = Transaction.fromRaw(raw, { allowUnknownOutputs: true, allowUnknownInputs: true, disableScriptCheck: true });
+  if (tx.inputsLength !== 1 || tx.outputsLength !== 2) return undefined;
+  const change = tx.getOutput(0).script;
+  const script = tx.getOutput(1).script;
+  if (!change || !script || script.length !== 34 || script[0] !== 0x6a || script[1] !== 0x20) return undefined;
+  const input = tx.getInput(0);
+  return { tip: script.slice(2), txid: toHex(input.txid!), vout: input.index!, changeScript: change };
+}
+
 /** The tx path of SPEC §7.3: prefix before the first occurrence of the tip, suffix after it. */
 export function splitAroundTip(stripped: Uint8Array, tip: Uint8Array): { prefix: Uint8Array; suffix: Uint8Array } {
   const at = indexOfBytes(stripped, tip);

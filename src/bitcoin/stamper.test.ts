@@ -121,15 +121,19 @@ describe('Stamper on the embedded regtest node', () => {
     await assertAnchored(cal, commitments);
   });
 
-  it('restarts mid-flight without losing commitments (they are stamped again)', async () => {
+  it('restarts mid-flight: replaces the tx it finds in the mempool, loses nothing, anchors once', async () => {
     const cal = new MemoryCalendar();
     const before = new Stamper(node, cal, policy);
     const commitments = cal.add(3);
     await before.tick();
-    assert.ok(before.stats().unconfirmedTxid);
+    const old = before.stats().unconfirmedTxid as string;
     const after = new Stamper(node, cal, policy); // the old one's memory is gone, as after a crash
+    const more = cal.add(2);
     await after.tick();
-    assert.ok(after.stats().unconfirmedTxid);
+    assert.equal(after.stats().unconfirmedVersions, 2, 'the found tx was adopted and replaced');
+    assert.equal(await node.mempoolHas(old), false);
+    assert.equal(node.mempoolSize(), 1, 'one stamp tx, not two');
+    commitments.push(...more);
     await node.mine(2);
     await after.tick();
     await assertAnchored(cal, commitments);

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { isOtsError, type Timestamp, toHex } from '../core/index.js';
 import type { BitcoinBackend, BlockInfo, StamperCalendar, Utxo } from './backend.js';
 import { bitcoinErrors } from './errors.js';
-import { buildBitcoinProofs, buildStampTx, commitmentsTip, DUST_LIMIT_SAT, inspectSignedTx, txidBytes } from './stamp-tx.js';
+import { buildBitcoinProofs, buildStampTx, commitmentsTip, DUST_LIMIT_SAT, inspectSignedTx, readStampTx, txidBytes } from './stamp-tx.js';
 import { StamperHealth } from './stamper-health.js';
 
 /** Stamper policy; names follow the reference's --btc-* flags. */
@@ -143,6 +143,7 @@ export class Stamper extends EventEmitter {
     if (this.lastHeight < 0) {
       this.known.set(tipHeight, await this.backend.blockHash(tipHeight));
       this.lastHeight = tipHeight;
+      await this.adoptUnconfirmed();
       return;
     }
     // reorg: pop every known block that is no longer on the best chain (SPEC §10)
@@ -158,6 +159,28 @@ export class Stamper extends EventEmitter {
       this.newBlock = true;
       this.onBlock(block);
     }
+  }
+
+  /**
+   * After a restart: a stamp tx of ours still in the mempool becomes the current cycle, so the next
+   * version replaces it (same input) rather than a second tx anchoring the same commitments again.
+   * Its commitments are unknown (state was in memory); the replacement covers everything pending.
+   */
+  private async adoptUnconfirmed(): Promise<void> {
+    const found = await this.backend.unconfirmedStampTx();
+    const stamp = found && readStampTx(found.raw);
+    if (!found || !stamp || this.unconfirmed) return;
+    const info = inspectSignedTx(found.raw);
+    const feeRate = Math.max((await this.backend.estimateFeeRate(this.opts.confTarget)) ?? 0, this.opts.minRelayFeeRate);
+    this.unconfirmed = {
+      utxo: found.utxo,
+      changeScript: stamp.changeScript,
+      feeRate,
+      versions: [{ txid: info.txid, stripped: info.stripped, tip: stamp.tip, commitments: [], feeSat: found.feeSat, vsize: info.vsize }],
+      firstHeight: this.lastHeight,
+    };
+    this.newBlock = true; // replace it on this pass
+    this.opts.log.info({ txid: info.txid, feeSat: Number(found.feeSat) }, 'adopted the unconfirmed stamp tx found at start-up');
   }
 
   private popBlock(height: number): void {
@@ -183,6 +206,14 @@ export class Stamper extends EventEmitter {
     if (!u) return;
     const version = u.versions.find((v) => block.txids.some((id) => toHex(id) === toHex(txidBytes(v.txid))));
     if (!version) return;
+    if (version.commitments.length === 0) {
+      // an adopted tx from before a restart confirmed before we replaced it: its commitments are
+      // unknown, they are still pending and go into a new tx at once
+      this.unconfirmed = undefined;
+      this.nextTxAt = 0;
+      this.opts.log.warn({ txid: version.txid, height: block.height }, 'adopted stamp tx mined before replacement; re-stamping');
+      return;
+    }
     const timestamps = buildBitcoinProofs(version.commitments, version.stripped, block);
     this.mined.push({ txid: version.txid, height: block.height, blockHash: block.hash, timestamps,
       commitments: new Set(version.commitments.map(toHex)), cycle: u });

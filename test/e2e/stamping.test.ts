@@ -138,14 +138,15 @@ describe('stamping end to end on the embedded regtest node', () => {
     for (const c of [a, b]) assert.equal((await getTimestamp(daemon.url, c)).status, 200);
   });
 
-  it('restarts mid-flight without losing commitments', async () => {
+  it('restarts mid-flight without losing commitments or anchoring them twice', async () => {
     const broadcast = once(daemon.bitcoin.stamper, 'broadcast');
     const c = await submit(daemon.url);
     await broadcast;
     await stopDaemon(daemon); // tx unconfirmed, nothing stored: the journal is the queue
     daemon = await startDaemon(dir, node);
-    const again = waitFor(daemon.bitcoin, 'broadcast');
-    await again;
+    const [, version] = (await waitFor(daemon.bitcoin, 'broadcast')) as [string, number];
+    assert.equal(version, 2, 'the tx from before the restart is replaced, not doubled');
+    assert.equal(node.mempoolSize(), 1);
     const saved = waitFor(daemon.bitcoin, 'saved');
     await node.mine(2);
     await saved;

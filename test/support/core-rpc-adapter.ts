@@ -3,12 +3,13 @@
 // calls: getblockchaininfo, getblockcount, getblockhash, getblockheader (verbose=false), getblock
 // (verbosity 1: tx ids), getmempoolentry, listunspent (the largest spendable output only),
 // getrawchangeaddress, getaddressinfo, signrawtransactionwithwallet, sendrawtransaction,
-// estimatesmartfee (no estimate, like a fresh regtest node). Basic auth as Core: 401 when wrong.
+// estimatesmartfee (no estimate, like a fresh regtest node), and for a restart listtransactions /
+// gettransaction / gettxout (the wallet's unconfirmed stamp tx only). Basic auth as Core: 401 when wrong.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isOtsError, toHex } from '../../src/core/index.js';
 import { fromHex } from '../../src/core/index.js';
-import type { EmbeddedNode } from '../../src/bitcoin/index.js';
+import { type EmbeddedNode, inspectSignedTx } from '../../src/bitcoin/index.js';
 
 /** A running adapter: its URL (no credentials), and a way to stop and restart it on the same port. */
 export interface CoreRpcAdapter {
@@ -104,6 +105,21 @@ async function dispatch(node: EmbeddedNode, method: string, params: unknown[]): 
       } catch (err) {
         throw isOtsError(err) ? rpcError(-26, err.message) : err;
       }
+    case 'listtransactions': {
+      // only what CoreBackend.unconfirmedStampTx looks for: the wallet's stamp tx in the mempool
+      const pending = await node.unconfirmedStampTx();
+      return pending ? [{ txid: inspectSignedTx(pending.raw).txid, category: 'send', confirmations: 0 }] : [];
+    }
+    case 'gettransaction': {
+      const raw = node.mempoolTx(params[0] as string);
+      if (!raw) throw rpcError(-5, 'Invalid or non-wallet transaction id');
+      const pending = await node.unconfirmedStampTx();
+      return { hex: toHex(raw), confirmations: 0, fee: pending ? -Number(pending.feeSat) / 1e8 : 0 };
+    }
+    case 'gettxout': {
+      const out = await node.txOut(params[0] as string, params[1] as number);
+      return out ? { value: Number(out.amountSat) / 1e8, scriptPubKey: { hex: toHex(out.script) } } : null;
+    }
     case 'estimatesmartfee':
       return { errors: ['Insufficient data or no feerate found'], blocks: params[0] };
     default:
