@@ -2,7 +2,7 @@
 // loopback, driven by autocannon (keep-alive connections, each resubmitting as soon as it is answered).
 // Run: node --import tsx bench/server.bench.ts   (or npm run bench:server)
 // Sizes: BENCH_SECONDS (10), BENCH_CLIENTS_SLOW (10000), BENCH_CLIENTS_FAST (2000), BENCH_GET_CLIENTS (100),
-// BENCH_PROOFS (10000), BENCH_PENDING (1000000); BENCH_ONLY=a,b,c,d picks scenarios.
+// BENCH_PROOFS (10000), BENCH_PENDING (1000000), BENCH_WORKERS (0); BENCH_ONLY=a,b,c,d picks scenarios.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { buildServer } from '../src/server/index.js';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = env('BENCH_SECONDS', 10);
 const ONLY = (process.env.BENCH_ONLY ?? 'a,b,c,d').split(',');
+const WORKERS = env('BENCH_WORKERS', 0);
 
 /** What the parent asks the server child to set up. */
 interface ServeConfig {
@@ -51,10 +52,13 @@ async function postScenario(title: string, clients: number, roundMs: number): Pr
     const result = await cannon({
       url: `http://127.0.0.1:${server.port}/digest`,
       method: 'POST',
-      body: randomBytes(32),
+      // 32 ASCII bytes: a string survives the hand-over to autocannon's worker threads, a Buffer does not.
+      body: randomBytes(16).toString('hex'),
       connections: clients,
       duration: SECONDS,
       timeout: 10,
+      // Worker threads spread the load generator over cores (POST scenarios only).
+      ...(WORKERS > 0 ? { workers: WORKERS } : {}),
     });
     report(title, result, await server.rss());
   } finally {
