@@ -48,7 +48,11 @@ describe('otsd under SIGKILL', () => {
       const clients = Array.from({ length: CLIENTS }, client);
       // Kill at a random moment once some rounds have gone by (a whole number of rounds is not special).
       const before = acknowledged.length;
-      while (acknowledged.length < before + CLIENTS) await new Promise((r) => setTimeout(r, 5));
+      const deadline = Date.now() + 20_000;
+      while (acknowledged.length < before + CLIENTS) {
+        if (Date.now() > deadline) throw new Error(`no acknowledgements in cycle ${cycle}: ${otsd.stderr()}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
       await new Promise((r) => setTimeout(r, randomInt(0, 400)));
       otsd.child.kill('SIGKILL');
       await otsd.exited;
