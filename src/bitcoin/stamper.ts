@@ -3,9 +3,10 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { isOtsError, type Timestamp, toHex } from '../core/index.js';
-import type { BitcoinBackend, BlockInfo, StamperCalendar, Utxo } from './backend.js';
+import type { BitcoinBackend, BlockInfo, StamperCalendar } from './backend.js';
 import { bitcoinErrors } from './errors.js';
-import { buildBitcoinProofs, buildStampTx, commitmentsTip, DUST_LIMIT_SAT, inspectSignedTx, readStampTx, txidBytes } from './stamp-tx.js';
+import { adoptCycle, sendVersion, type StampCycle, startCycle } from './stamp-cycle.js';
+import { buildBitcoinProofs, txidBytes } from './stamp-tx.js';
 import { StamperHealth } from './stamper-health.js';
 
 /** Stamper policy; names follow the reference's --btc-* flags. */
@@ -29,9 +30,7 @@ export interface StamperOptions {
   log: Logger;
 }
 
-interface TxVersion { txid: string; stripped: Uint8Array; tip: Uint8Array; commitments: Uint8Array[]; feeSat: bigint; vsize: number }
-interface Unconfirmed { utxo: Utxo; changeScript: Uint8Array; feeRate: number; versions: TxVersion[]; firstHeight: number }
-interface Mined { txid: string; height: number; blockHash: string; commitments: Set<string>; timestamps: Timestamp[]; cycle: Unconfirmed }
+interface Mined { txid: string; height: number; blockHash: string; commitments: Set<string>; timestamps: Timestamp[]; cycle: StampCycle }
 
 /** Status of a commitment whose tx is mined but not yet deep enough (GET /timestamp 404 text). */
 export interface MinedStatus { state: 'mined'; txid: string; confirmationsNeeded: number }
@@ -43,7 +42,7 @@ export interface MinedStatus { state: 'mined'; txid: string; confirmationsNeeded
 export class Stamper extends EventEmitter {
   private readonly known = new Map<number, string>();
   private lastHeight = -1;
-  private unconfirmed: Unconfirmed | undefined;
+  private unconfirmed: StampCycle | undefined;
   private readonly mined: Mined[] = [];
   private nextTxAt = 0;
   private newBlock = false;
@@ -141,9 +140,13 @@ export class Stamper extends EventEmitter {
     if (this.lastHeight < 0) await this.backend.check();
     const tipHeight = await this.backend.tipHeight();
     if (this.lastHeight < 0) {
-      this.known.set(tipHeight, await this.backend.blockHash(tipHeight));
+      const hash = await this.backend.blockHash(tipHeight);
+      // after a restart: replace our tx still in the mempool rather than anchor its commitments twice
+      // (before lastHeight is set, so a failure here is retried by the next pass)
+      this.unconfirmed ??= await adoptCycle(this.backend, this.opts, tipHeight);
+      if (this.unconfirmed) this.newBlock = true;
+      this.known.set(tipHeight, hash);
       this.lastHeight = tipHeight;
-      await this.adoptUnconfirmed();
       return;
     }
     // reorg: pop every known block that is no longer on the best chain (SPEC §10)
@@ -159,28 +162,6 @@ export class Stamper extends EventEmitter {
       this.newBlock = true;
       this.onBlock(block);
     }
-  }
-
-  /**
-   * After a restart: a stamp tx of ours still in the mempool becomes the current cycle, so the next
-   * version replaces it (same input) rather than a second tx anchoring the same commitments again.
-   * Its commitments are unknown (state was in memory); the replacement covers everything pending.
-   */
-  private async adoptUnconfirmed(): Promise<void> {
-    const found = await this.backend.unconfirmedStampTx();
-    const stamp = found && readStampTx(found.raw);
-    if (!found || !stamp || this.unconfirmed) return;
-    const info = inspectSignedTx(found.raw);
-    const feeRate = Math.max((await this.backend.estimateFeeRate(this.opts.confTarget)) ?? 0, this.opts.minRelayFeeRate);
-    this.unconfirmed = {
-      utxo: found.utxo,
-      changeScript: stamp.changeScript,
-      feeRate,
-      versions: [{ txid: info.txid, stripped: info.stripped, tip: stamp.tip, commitments: [], feeSat: found.feeSat, vsize: info.vsize }],
-      firstHeight: this.lastHeight,
-    };
-    this.newBlock = true; // replace it on this pass
-    this.opts.log.info({ txid: info.txid, feeSat: Number(found.feeSat) }, 'adopted the unconfirmed stamp tx found at start-up');
   }
 
   private popBlock(height: number): void {
@@ -255,11 +236,7 @@ export class Stamper extends EventEmitter {
     if (Date.now() < this.nextTxAt) return;
     const pending = this.pendingNotMined();
     if (pending.length === 0) return;
-    const utxo = await this.backend.largestUtxo();
-    if (!utxo) throw bitcoinErrors.OTS_ERR_STAMP_WALLET_EMPTY();
-    const estimate = await this.backend.estimateFeeRate(this.opts.confTarget);
-    const feeRate = Math.max(estimate ?? 0, this.opts.minRelayFeeRate);
-    const cycle: Unconfirmed = { utxo, changeScript: await this.backend.changeScript(), feeRate, versions: [], firstHeight: this.lastHeight };
+    const cycle = await startCycle(this.backend, this.opts, this.lastHeight);
     await this.send(cycle, pending);
     this.unconfirmed = cycle;
   }
@@ -271,39 +248,10 @@ export class Stamper extends EventEmitter {
     return pending.filter((c) => !this.mined.some((m) => m.commitments.has(toHex(c))));
   }
 
-  /** Builds, signs and broadcasts the next version; on rejection raises the fee rate ×1.25 (reference). */
-  private async send(u: Unconfirmed, commitments: Uint8Array[]): Promise<void> {
-    const tip = commitmentsTip(commitments);
-    const prev = u.versions.at(-1);
-    for (let attempt = 0; ; attempt++) {
-      const draft = await this.sign(u, tip, u.utxo.amountSat);
-      // the +1 covers a signature one byte longer than in the draft
-      const ownFee = BigInt(Math.ceil((draft.vsize + 1) * u.feeRate));
-      const feeSat = prev ? prev.feeSat + ownFee : ownFee;
-      if (feeSat > this.opts.maxFeeSat) throw bitcoinErrors.OTS_ERR_STAMP_FEE_CAP(feeSat, this.opts.maxFeeSat);
-      if (u.utxo.amountSat - feeSat <= DUST_LIMIT_SAT) throw bitcoinErrors.OTS_ERR_STAMP_WALLET_EMPTY();
-      const signed = await this.sign(u, tip, u.utxo.amountSat - feeSat);
-      try {
-        await this.backend.broadcast(signed.raw);
-      } catch (err) {
-        if (!isOtsError(err, 'OTS_ERR_STAMP_REJECTED') || attempt >= 5) throw err;
-        this.opts.log.warn({ err, feeRate: u.feeRate }, 'stamp tx rejected; raising the fee rate');
-        u.feeRate *= 1.25;
-        continue;
-      }
-      const info = inspectSignedTx(signed.raw);
-      u.versions.push({ txid: info.txid, stripped: info.stripped, tip, commitments, feeSat, vsize: info.vsize });
-      this.newBlock = false;
-      this.opts.log.info({ txid: info.txid, version: u.versions.length, commitments: commitments.length, feeSat: Number(feeSat) }, 'stamp tx sent');
-      this.emit('broadcast', info.txid, u.versions.length);
-      return;
-    }
-  }
-
-  private async sign(u: Unconfirmed, tip: Uint8Array, changeSat: bigint): Promise<{ raw: Uint8Array; vsize: number }> {
-    const unsigned = buildStampTx({ utxo: u.utxo, changeScript: u.changeScript, changeSat, tip, lockTime: this.lastHeight });
-    const raw = await this.backend.sign(unsigned, u.utxo);
-    return { raw, vsize: inspectSignedTx(raw).vsize };
+  private async send(cycle: StampCycle, commitments: Uint8Array[]): Promise<void> {
+    const version = await sendVersion(this.backend, cycle, commitments, this.opts, this.lastHeight);
+    this.newBlock = false;
+    this.emit('broadcast', version.txid, cycle.versions.length);
   }
 
   private checkStuck(): void {
