@@ -1,19 +1,16 @@
 // In-process regtest Bitcoin node (bcoin 1.0.2, chain and mempool in memory) with a one-key wallet,
 // for `otsd dev` and tests. Fresh chain on every start. Implements BitcoinBackend (SPEC §7, §10).
 import bcoin from 'bcoin';
-import { p2wpkh, Transaction } from '@scure/btc-signer';
-import { pubECDSA, randomPrivateKeyBytes } from '@scure/btc-signer/utils.js';
 import type { Logger } from 'pino';
 import { fromHex, reverseBytes, toHex } from '../core/index.js';
 import type { BitcoinBackend, BlockInfo, PendingStampTx, Utxo } from './backend.js';
 import { bitcoinErrors } from './errors.js';
+import { OneKeyWallet, type ScannedBlock } from './embedded-wallet.js';
 import { DUST_LIMIT_SAT, readStampTx } from './stamp-tx.js';
 
 /** bcoin's regtest activates segwit only after 3 windows of 144 blocks; mine past it before spending. */
 export const SEGWIT_SAFE_HEIGHT = 500;
 const COINBASE_MATURITY = 100;
-/** bcoin regtest address prefixes (bech32 'rb', not Core's 'bcrt'). */
-const BCOIN_REGTEST = { bech32: 'rb', pubKeyHash: 0x3c, scriptHash: 0x26, wif: 0x5a };
 
 /** Options of the embedded node. */
 export interface EmbeddedNodeOptions {
@@ -25,10 +22,7 @@ export interface EmbeddedNodeOptions {
 /** A bcoin full node in memory, driven through its JS API, plus a single-key P2WPKH wallet. */
 export class EmbeddedNode implements BitcoinBackend {
   readonly network = 'regtest';
-  private readonly priv = randomPrivateKeyBytes();
-  private readonly pay = p2wpkh(pubECDSA(this.priv), BCOIN_REGTEST);
-  /** Every output ever paid to our script, keyed by "txid(display):vout"; spentness is asked of the chain. */
-  private readonly outputs = new Map<string, Utxo>();
+  private readonly wallet = new OneKeyWallet();
   private mining: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -52,7 +46,7 @@ export class EmbeddedNode implements BitcoinBackend {
     });
     await node.open();
     const self = new EmbeddedNode(node, opts.log);
-    node.chain.on('connect', (_entry: unknown, block: TrackedBlock) => self.track(block));
+    node.chain.on('connect', (_entry: unknown, block: ScannedBlock) => self.wallet.scan(block));
     await self.mine(Math.max(opts.initialBlocks ?? SEGWIT_SAFE_HEIGHT, SEGWIT_SAFE_HEIGHT));
     opts.log?.info({ height: self.node.chain.height, address: self.address }, 'embedded regtest node ready (fresh chain)');
     return self;
@@ -60,7 +54,7 @@ export class EmbeddedNode implements BitcoinBackend {
 
   /** The wallet's (only) address, bcoin regtest form. */
   get address(): string {
-    return this.pay.address!;
+    return this.wallet.address;
   }
 
   /**
@@ -175,7 +169,7 @@ export class EmbeddedNode implements BitcoinBackend {
   async largestUtxo(): Promise<Utxo | undefined> {
     const height = this.node.chain.height as number;
     let best: Utxo | undefined;
-    for (const utxo of this.outputs.values()) {
+    for (const utxo of this.wallet.candidates()) {
       const hash = internalHex(utxo.txid);
       const coin = await this.node.chain.getCoin(hash, utxo.vout);
       if (!coin) continue; // spent or not on the best chain
@@ -191,7 +185,7 @@ export class EmbeddedNode implements BitcoinBackend {
     for (const entry of this.node.mempool.map.values()) {
       const raw = new Uint8Array(entry.tx.toRaw());
       const stamp = readStampTx(raw);
-      const utxo = stamp && this.outputs.get(`${stamp.txid}:${stamp.vout}`);
+      const utxo = stamp && this.wallet.output(stamp.txid, stamp.vout);
       if (utxo) return { raw, utxo, feeSat: BigInt(entry.fee) };
     }
     return undefined;
@@ -210,15 +204,11 @@ export class EmbeddedNode implements BitcoinBackend {
   }
 
   async changeScript(): Promise<Uint8Array> {
-    return this.pay.script;
+    return this.wallet.script;
   }
 
   async sign(raw: Uint8Array, utxo: Utxo): Promise<Uint8Array> {
-    const tx = Transaction.fromRaw(raw, { allowUnknownOutputs: true });
-    tx.updateInput(0, { witnessUtxo: { script: utxo.script, amount: utxo.amountSat } });
-    tx.sign(this.priv);
-    tx.finalize();
-    return tx.extract();
+    return this.wallet.sign(raw, utxo);
   }
 
   async broadcast(raw: Uint8Array): Promise<string> {
@@ -265,20 +255,8 @@ export class EmbeddedNode implements BitcoinBackend {
     }
   }
 
-  private track(block: TrackedBlock): void {
-    const ours = toHex(this.pay.script);
-    for (const tx of block.txs) {
-      tx.outputs.forEach((out, vout) => {
-        const script = new Uint8Array(out.script.toRaw());
-        if (toHex(script) !== ours) return;
-        const txid = tx.rhash();
-        this.outputs.set(`${txid}:${vout}`, { txid, vout, amountSat: BigInt(out.value), script });
-      });
-    }
-  }
-
   private minerAddress(): unknown {
-    return bcoin.Address.fromScript(bcoin.Script.fromRaw(Buffer.from(this.pay.script)));
+    return bcoin.Address.fromScript(bcoin.Script.fromRaw(Buffer.from(this.wallet.script)));
   }
 
   private serial<T>(job: () => Promise<T>): Promise<T> {
@@ -286,11 +264,6 @@ export class EmbeddedNode implements BitcoinBackend {
     this.mining = run.catch(() => undefined);
     return run;
   }
-}
-
-/** The part of a bcoin block the wallet scan reads. */
-interface TrackedBlock {
-  txs: { outputs: { script: { toRaw(): Buffer }; value: number }[]; rhash(): string }[];
 }
 
 function displayHex(internal: string | Buffer): string {

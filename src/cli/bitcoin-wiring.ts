@@ -81,6 +81,8 @@ interface BitcoinFlags {
   btcMinRelayFeerate?: number;
   /** Dev mode: poll period of the stamper loop. */
   btcPollMs?: number;
+  /** Embedded node: mine a block this often while a stamp tx waits (default 10 s). */
+  btcBlockMs?: number;
 }
 
 /**
@@ -121,6 +123,11 @@ export async function startBitcoin(
     log: log.child({ area: 'stamper' }),
   });
   stamper.start();
+  if (embedded) {
+    const node = embedded;
+    // mine while a tx waits in the mempool or for its confirmations, so proofs complete by themselves
+    node.autoMine(flags.btcBlockMs ?? 10_000, () => node.mempoolSize() > 0 || Number(stamper.stats().txsWaitingForConfirmation) > 0);
+  }
   return {
     statusSource: { lookup: (c) => stamper.lookup(c) },
     health: () => {

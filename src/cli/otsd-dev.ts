@@ -68,13 +68,10 @@ export async function startDev(opts: DevOptions): Promise<DevCalendar> {
   const calendar = await Calendar.open({ dir, logger: log });
   log.warn('embedded regtest node: the chain lives in memory and is new on every start; proofs from earlier runs point to a chain that is gone');
   const bitcoin = (await startBitcoin(
-    { btcEmbedded: true, btcMinConfirmations: opts.btcMinConfirmations, btcMinTxInterval: 0, btcMinRelayFeerate: 1, btcPollMs: 250 },
+    { btcEmbedded: true, btcMinConfirmations: opts.btcMinConfirmations, btcMinTxInterval: 0, btcMinRelayFeerate: 1, btcPollMs: 250, btcBlockMs: opts.blockMs },
     calendar,
     log.child({ area: 'bitcoin' }),
   ))!;
-  const node = bitcoin.embedded!;
-  // keep mining while a tx waits in the mempool or for its confirmations, so proofs complete by themselves
-  node.autoMine(opts.blockMs, () => node.mempoolSize() > 0 || Number(bitcoin.stats().txsWaitingForConfirmation) > 0);
   const app = buildServer({ calendar, bitcoin, logger: log.child({ area: 'http' }), version: 'dev' });
   await app.listen({ port: opts.rpcPort, host: opts.rpcAddress });
   const address = app.server.address();
