@@ -43,30 +43,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/**
- * bcoin's FullNode always opens its own HTTP server on the regtest port 48332, so only one embedded node
- * can run per machine at a time; another test (or otsd dev) holding it makes start fail. Wait, bounded,
- * until the port is free instead of failing at random under parallel test files. (A failed start would
- * leave the calendar open, so we probe first rather than retry.)
- */
-async function waitForBcoinPort(): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const srv = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      srv.once('error', () => resolve(false));
-      srv.listen(48332, '127.0.0.1', () => resolve(true));
-    });
-    if (free) return new Promise((r) => srv.close(() => r()));
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 describe('ots against our calendar on the embedded regtest node', () => {
   it('stamp -> pending -> mined -> upgrade -> verify reports the block height', { timeout: 280_000 }, async (t) => {
     const dir = tempDir(t, 'ots-regtest-');
     const port = await freePort();
-    await waitForBcoinPort();
     const dev = await startDev({
       calendar: join(dir, 'calendar'),
       rpcPort: port,
@@ -129,17 +109,10 @@ describe('ots against our calendar on the embedded regtest node', () => {
     assert.equal(verify.code, 0, verify.stderr);
     assert.match(verify.stdout, new RegExp(`Success! Bitcoin block ${height} attests existence`));
 
-    // the same through JSON-RPC: bcoin's own HTTP server answers getblockhash / getblockheader like
-    // Bitcoin Core (its port is read from bcoin, an internal of the embedded node, hence the guard)
-    const bcoinHttp = (node as unknown as { node?: { http?: { address?(): AddressInfo | null } } }).node?.http;
-    const rpcPort = bcoinHttp?.address?.()?.port;
-    if (rpcPort !== undefined) {
-      const rpc = await ots(['verify', '--btc-regtest', '--bitcoin-node', `http://127.0.0.1:${rpcPort}`, 'hello.txt.ots'], dir);
-      assert.equal(rpc.code, 0, rpc.stderr);
-      assert.match(rpc.stdout, new RegExp(`Success! Bitcoin block ${height} attests existence`));
-    } else {
-      t.diagnostic('the embedded node exposes no bcoin HTTP server; JSON-RPC verify not exercised here');
-    }
+    // the same through JSON-RPC: bcoin's own HTTP server answers getblockhash / getblockheader like Core
+    const rpc = await ots(['verify', '--btc-regtest', '--bitcoin-node', node.bcoinRpcUrl, 'hello.txt.ots'], dir);
+    assert.equal(rpc.code, 0, rpc.stderr);
+    assert.match(rpc.stdout, new RegExp(`Success! Bitcoin block ${height} attests existence`));
 
     writeFileSync(join(dir, 'hello.txt'), 'tampered\n');
     const wrong = await ots(['verify', '--btc-regtest', '--esplora', esploraUrl, 'hello.txt.ots'], dir);
