@@ -11,6 +11,11 @@ import { decodeNodeValue, encodeNodeValue } from './store-codec.js';
 /** Journal records per chunk in the reference; chunk numbers mean the same thing on both servers. */
 export const BACKUP_CHUNK_SIZE = 1000;
 
+/** Parallel multi-gets per tree level (libuv's default thread pool has 4 threads). */
+const READ_SLICES = 4;
+/** Levels smaller than twice this are read in one multi-get. */
+const MIN_SLICE = 128;
+
 /** What the exporter reads: the journal and the store (the Calendar facade's parts satisfy it). */
 export interface BackupSource {
   journal: { readonly length: number; readRange(start: number, count: number): Promise<Uint8Array[]> };
@@ -97,7 +102,7 @@ export class BackupExporter {
     for (let depth = 0; frontier.length > 0; depth++) {
       // A path longer than the protocol allows means a damaged store, not a proof.
       if (depth > MAX_OPS_DEPTH) throw calendarErrors.OTS_ERR_STORE_TREE_TOO_LARGE(`${MAX_OPS_DEPTH} ops on one path`);
-      const values = await this.source.store.getValues(frontier);
+      const values = await this.readLevel(frontier);
       const next: Uint8Array[] = [];
       frontier.forEach((key, i) => {
         const value = values[i];
@@ -121,6 +126,18 @@ export class BackupExporter {
       frontier = next;
     }
     return [...seen.values()];
+  }
+
+  /**
+   * One level's values. A large level is split into READ_SLICES multi-gets that run in parallel on
+   * the libuv thread pool: the reads are random (keys are hashes), so they are I/O- and CPU-bound.
+   */
+  private async readLevel(keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length < 2 * MIN_SLICE) return this.source.store.getValues(keys);
+    const size = Math.max(MIN_SLICE, Math.ceil(keys.length / READ_SLICES));
+    const parts: Uint8Array[][] = [];
+    for (let i = 0; i < keys.length; i += size) parts.push(keys.slice(i, i + size));
+    return (await Promise.all(parts.map((part) => this.source.store.getValues(part)))).flat();
   }
 
   /** backup_cache/<first 3 digits>/<6-digit zero-padded n>, as the reference lays it out. */

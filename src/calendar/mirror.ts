@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { isOtsError, type OtsError } from '../core/index.js';
 import { BACKUP_CHUNK_SIZE } from './backup.js';
 import { backupErrors } from './backup-errors.js';
-import { type HeaderSource, verifyChunk } from './backup-verify.js';
+import { type HeaderSource, type VerifiedChunk, verifyChunk } from './backup-verify.js';
 import { fetchChunk, type UpstreamHints } from './mirror-fetch.js';
 import { MIRROR_FILES, MirrorJournal, type MirrorProgress, readProgress, writeProgress } from './mirror-state.js';
 import { CalendarStore } from './store.js';
@@ -122,42 +122,44 @@ export class Mirror extends EventEmitter {
 
   /**
    * Fetches and stores chunks until the upstream has no complete next chunk; returns how many were
-   * stored. The download of chunk n+1 overlaps the checks and the fsync of chunk n.
+   * stored. Chunk n+1 is downloaded and checked while chunk n is written and fsynced.
    */
   async syncOnce(): Promise<number> {
     let stored = 0;
-    let pending = this.fetch(this.progress.nextChunk);
-    try {
-      while (!this.abort.signal.aborted) {
-        const n = this.progress.nextChunk;
-        const body = await pending;
-        if (body === undefined) {
-          this.caughtUp = true;
-          this.lastSyncMs = Date.now();
-          this.emit('idle');
-          return stored;
-        }
-        this.caughtUp = false;
-        pending = this.fetch(n + 1);
-        // Mark the prefetch handled now: it may fail while chunk n is stored, and is awaited after.
-        pending.catch(() => undefined);
-        await this.storeChunk(n, body);
-        stored++;
+    let next = this.fetchVerified(this.progress.nextChunk);
+    // Marked handled at once: a prefetch may fail while the previous chunk is stored; it is awaited after.
+    next.catch(() => undefined);
+    while (!this.abort.signal.aborted) {
+      const n = this.progress.nextChunk;
+      const verified = await next;
+      if (verified === undefined) {
+        this.caughtUp = true;
+        this.lastSyncMs = Date.now();
+        this.emit('idle');
+        return stored;
       }
-      return stored;
-    } finally {
-      pending.catch(() => undefined); // the first fetch, when the loop ends before awaiting it
+      this.caughtUp = false;
+      next = this.fetchVerified(n + 1);
+      next.catch(() => undefined);
+      await this.storeChunk(n, verified);
+      stored++;
     }
+    return stored;
   }
 
-  private async storeChunk(n: number, body: Uint8Array): Promise<void> {
-    let verified;
+  /** Downloads and checks chunk n; undefined when the upstream has no complete chunk n yet. */
+  private async fetchVerified(n: number): Promise<VerifiedChunk | undefined> {
+    const body = await this.fetch(n);
+    if (body === undefined) return undefined;
     try {
-      verified = await verifyChunk(body, { commitments: this.settings.chunkSize, headers: this.opts.headers });
+      return await verifyChunk(body, { commitments: this.settings.chunkSize, headers: this.opts.headers });
     } catch (err) {
       if (isOtsError(err) && err.code.startsWith('OTS_ERR_BACKUP_')) this.counters.rejectedChunks++;
       throw err;
     }
+  }
+
+  private async storeChunk(n: number, verified: VerifiedChunk): Promise<void> {
     await this.store.putValues(verified.entries);
     await this.journal.append(verified.commitments);
     this.progress = { ...this.progress, nextChunk: n + 1, lastChunkAt: new Date().toISOString() };
