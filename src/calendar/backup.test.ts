@@ -68,6 +68,17 @@ describe('BackupExporter (SPEC §9.6)', { skip: SHARED_SKIP }, () => {
     assert.ok(existsSync(join(dir, 'backup_cache', '000', '000000')));
   });
 
+  it('prebuilds every complete chunk into the cache and stops at the first incomplete one', async (t) => {
+    const unstamped = '6553f1ff' + '11'.repeat(32) + '22'.repeat(8);
+    const { store, journal, dir } = await vectorCalendar(t, flow.journal_file + unstamped);
+    const cacheDir = join(dir, 'backup_cache');
+    const exporter = new BackupExporter({ store, journal }, { chunkSize: 1, cacheDir });
+    assert.equal(await exporter.prebuild(), 3);
+    for (const n of ['000000', '000001', '000002']) assert.ok(existsSync(join(cacheDir, 'size-1', '000', n)), n);
+    assert.equal(existsSync(join(cacheDir, 'size-1', '000', '000003')), false);
+    assert.equal(await exporter.prebuild(), 0, 'nothing new to build');
+  });
+
   it('answers undefined while a record is missing or not yet stamped', async (t) => {
     const unstamped = '6553f1ff' + '11'.repeat(32) + '22'.repeat(8);
     const { store, journal } = await vectorCalendar(t, flow.journal_file + unstamped);

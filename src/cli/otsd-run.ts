@@ -100,6 +100,9 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
   }
   // The reference's backup export (SPEC §9.6), cached in the calendar's backup_cache/ like otsd does.
   const backup = new BackupExporter(calendar, { cacheDir: join(opts.calendar, 'backup_cache'), logger: log.child({ area: 'backup' }) });
+  // Build finished chunks ahead of requests, so mirrors get cached bytes instead of waiting for a build.
+  const prebuild = setInterval(() => void backup.prebuild().catch((err: unknown) => log.warn({ err }, 'backup prebuild failed')), 60_000);
+  prebuild.unref();
   const app = buildServer({ calendar, bitcoin, backup, replicationLog: replication?.log, logger: log.child({ area: 'http' }), version: packageVersion() });
   try {
     // A deep accept queue: thousands of clients may (re)connect at once after a restart.
@@ -126,6 +129,7 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
     log.info({ signal }, 'shutting down: finishing the round');
     void (async () => {
       try {
+        clearInterval(prebuild);
         await app.close(); // stops accepting, waits for digests in flight (they wait for the round)
         await bitcoin?.stop();
         await calendar.close(); // last round, fsync, store closed
