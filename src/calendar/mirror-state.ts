@@ -5,6 +5,7 @@ import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COMMITMENT_LENGTH } from '../core/index.js';
 import { backupErrors } from './backup-errors.js';
+import { recordToCommitment } from './journal.js';
 
 /** Files of a mirror directory besides db/ (which has the calendar's layout). */
 export const MIRROR_FILES = { state: 'mirror.json', journal: 'journal', db: 'db' } as const;
@@ -94,6 +95,17 @@ export class MirrorJournal {
     }
     await this.handle.datasync();
     this.records += commitments.length;
+  }
+
+  /** Commitments `[start, start+count)` clipped to the length (36 bytes for legacy zero-MAC records). */
+  async readRange(start: number, count: number): Promise<Uint8Array[]> {
+    const end = Math.min(this.records, start + count);
+    if (start >= end) return [];
+    const buf = Buffer.alloc((end - start) * COMMITMENT_LENGTH);
+    await this.handle.read(buf, 0, buf.length, start * COMMITMENT_LENGTH);
+    const out: Uint8Array[] = [];
+    for (let at = 0; at < buf.length; at += COMMITMENT_LENGTH) out.push(recordToCommitment(buf.subarray(at, at + COMMITMENT_LENGTH)));
+    return out;
   }
 
   /** Closes the file (every append was already fsynced). */

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { isOtsError, type OtsError } from '../core/index.js';
-import { BACKUP_CHUNK_SIZE } from './backup.js';
+import { BACKUP_CHUNK_SIZE, BackupExporter } from './backup.js';
 import { backupErrors } from './backup-errors.js';
 import { type HeaderSource, type VerifiedChunk, verifyChunk } from './backup-verify.js';
 import { fetchChunk, type UpstreamHints } from './mirror-fetch.js';
@@ -193,6 +193,14 @@ export class Mirror extends EventEmitter {
       verifiesAttestations: this.opts.headers !== undefined,
       lastError: this.lastError,
     };
+  }
+
+  /**
+   * A backup exporter over what this mirror holds: its chunks are byte-identical to the upstream's
+   * (same commitments per chunk), so Python otsd-backup or another mirror can follow this one.
+   */
+  exporter(cacheDir?: string): BackupExporter {
+    return new BackupExporter({ journal: this.journal, store: this.store }, { chunkSize: this.settings.chunkSize, cacheDir, logger: this.log });
   }
 
   /** Serialized tree rooted at `msg`, exactly as the upstream's GET /timestamp serves it. */

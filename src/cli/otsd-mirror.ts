@@ -109,7 +109,9 @@ export async function runMirror(opts: MirrorCliOptions): Promise<void> {
   } catch (err) {
     failAndExit(err, `mirror: ${opts.calendar}`);
   }
-  const app = buildMirrorServer({ mirror, logger: log.child({ area: 'http' }), version: packageVersion() });
+  // Serves the mirrored chunks again, so otsd-backup or another mirror can follow this one.
+  const backup = mirror.exporter(join(opts.calendar, 'backup_cache'));
+  const app = buildMirrorServer({ mirror, backup, logger: log.child({ area: 'http' }), version: packageVersion() });
   try {
     await app.listen({ port: opts.rpcPort, host: opts.rpcAddress });
   } catch (err) {

@@ -55,7 +55,7 @@ describe('mirror', () => {
     assert.ok(status.verifiedAttestations >= 2);
     assert.equal(status.unverifiedAttestations, 0);
 
-    const app = buildMirrorServer({ mirror, version: 'test' });
+    const app = buildMirrorServer({ mirror, backup: mirror.exporter(), version: 'test' });
     t.after(() => app.close());
     const tree = up.calendar.store.get(stamped[0]!)!;
     const probes = [...stamped.slice(0, 8), ...[...tree.nodes()].slice(1, 6).map((n) => n.msg), stamped[9]!, new Uint8Array(32)];
@@ -70,6 +70,12 @@ describe('mirror', () => {
       assert.equal(b.statusCode, a.statusCode, url);
       assert.equal(b.rawPayload.toString('hex'), a.rawPayload.toString('hex'), url);
       assert.equal(b.headers['cache-control'], a.headers['cache-control']);
+    }
+    for (const n of [0, 1, 2]) {
+      const url = `/experimental/backup/${n}`;
+      const [a, b] = await Promise.all([up.app.inject({ method: 'GET', url }), app.inject({ method: 'GET', url })]);
+      assert.equal(b.statusCode, a.statusCode, url);
+      assert.equal(b.rawPayload.toString('hex'), a.rawPayload.toString('hex'), `a mirror serves the upstream's chunk ${n} byte for byte`);
     }
     const post = await app.inject({ method: 'POST', url: '/digest', payload: Buffer.alloc(32), headers: { 'content-type': 'application/octet-stream' } });
     assert.equal(post.statusCode, 503);
