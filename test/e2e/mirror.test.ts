@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { truncateSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { pino } from 'pino';
@@ -165,6 +166,31 @@ describe('mirror', () => {
     assert.equal(mirror.status().rejectedChunks, 2);
     proxy.mode = 'pass';
     assert.equal(await mirror.syncOnce(), 1);
+  });
+
+  it('follows an upstream that answers like the Python otsd (HTTP/1.0, no Content-Length, no hints)', async (t) => {
+    const chain = new TestChain();
+    const up = await startUpstream(t, { chunkSize: CHUNK, chain });
+    await up.addStamped(8, 800_040);
+    // The reference's BaseHTTPRequestHandler: status line, headers, body delimited by closing the socket.
+    const python = createServer((socket) => {
+      socket.once('data', async (request: Buffer) => {
+        const n = Number(/^GET \/experimental\/backup\/(\d+) /.exec(request.toString('latin1'))?.[1] ?? NaN);
+        const body = Number.isInteger(n) ? await up.exporter.chunk(n) : undefined;
+        if (body === undefined) {
+          socket.end('HTTP/1.0 404 Not Found\r\nServer: BaseHTTP/0.6 Python/3.11\r\nContent-type: text/plain\r\nCache-Control: public, max-age=60\r\n\r\n');
+          return;
+        }
+        socket.write('HTTP/1.0 200 OK\r\nServer: BaseHTTP/0.6 Python/3.11\r\nContent-type: application/octet-stream\r\nCache-Control: public, max-age=31536000\r\n\r\n');
+        socket.end(Buffer.from(body));
+      });
+    });
+    await new Promise<void>((resolve) => python.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => python.close(() => resolve())));
+    const mirror = await openMirror(t, `http://127.0.0.1:${(python.address() as AddressInfo).port}`, { chain });
+    assert.equal(await mirror.syncOnce(), 2);
+    assert.equal(mirror.status().commitmentsBehind, null, 'a Python upstream sends no journal length');
+    assert.equal(mirror.status().chunksBehind, 0, 'caught up: its next chunk answered 404');
   });
 
   it('says the store is locked when another mirror holds the directory', async (t) => {
