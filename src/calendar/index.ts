@@ -24,3 +24,4 @@ export { MIRROR_FILES, type MirrorProgress } from './mirror-state.js';
 export { restoreFromMirror, type RestoreReport } from './mirror-restore.js';
 export { attachReplicationLog, reindexFromLog, REPLICATION_APPLIED_FILE, type AttachedLog, type ReindexReport } from './replication.js';
 export { encodeRecord, GENESIS_CHAIN, parseRecords, REPLICATION_LOG_FILE, REPLICATION_LOG_MAGIC, ReplicationLog, type LogRecord, type LoggedPut } from './replication-log.js';
+export { LogMirror, type LogMirrorOptions, type LogMirrorStatus } from './mirror-log.js';

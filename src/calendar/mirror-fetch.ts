@@ -6,6 +6,8 @@ import { backupErrors } from './backup-errors.js';
 export interface UpstreamHints {
   chunks?: number;
   journalLength?: number;
+  /** Length of the upstream's replication log (log followers). */
+  logLength?: number;
 }
 
 /** Download settings; `hints` is updated in place from the answer's headers. */
@@ -35,6 +37,24 @@ export async function fetchChunk(base: string, n: number, opts: FetchChunkOption
   if (declared > opts.maxBytes) {
     await res.body?.cancel().catch(() => undefined);
     throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID(`the upstream announces ${declared} bytes, more than the ${opts.maxBytes} accepted`);
+  }
+  return readCapped(res, opts.maxBytes);
+}
+
+/** Whole replication log records from byte `from` (docs/replication.md); hints.logLength from the header. */
+export async function fetchLog(base: string, from: number, opts: FetchChunkOptions): Promise<Uint8Array> {
+  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
+  let res: Response;
+  try {
+    res = await fetch(`${base}/experimental/log?from=${from}`, { signal });
+  } catch (err) {
+    throw backupErrors.OTS_ERR_MIRROR_UPSTREAM_UNREACHABLE(reasonOf(err)).causedBy(err);
+  }
+  const logLength = Number(res.headers.get('x-ots-log-length') ?? NaN);
+  if (Number.isSafeInteger(logLength) && logLength >= 0) opts.hints.logLength = logLength;
+  if (res.status !== 200) {
+    await res.body?.cancel().catch(() => undefined);
+    throw backupErrors.OTS_ERR_MIRROR_UPSTREAM_STATUS(res.status);
   }
   return readCapped(res, opts.maxBytes);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { pino } from 'pino';
 import { RpcClient } from '../bitcoin/index.js';
-import { CalendarStore, type HeaderSource, Mirror, reindexFromLog, restoreFromMirror } from '../calendar/index.js';
+import { CalendarStore, type HeaderSource, LogMirror, Mirror, reindexFromLog, restoreFromMirror } from '../calendar/index.js';
 import { fromHex, reverseBytes } from '../core/index.js';
 import { buildMirrorServer } from '../server/index.js';
 import { applyEnvAndFile, envName, intInRange, readConfigFile } from './config.js';
@@ -28,6 +28,7 @@ export interface MirrorCliOptions {
   pollSeconds: number;
   btcRpcUrl?: string;
   chunkSize: number;
+  via: 'chunks' | 'log';
   logLevel: string;
   config?: string;
 }
@@ -43,6 +44,11 @@ export function registerMirrorCommand(program: Command): Command {
     .option('--rpc-address <host>', 'address to listen on', 'localhost')
     .option('--poll-seconds <s>', 'wait between polls once caught up (the reference says 60 on its 404s)', intInRange(1, 86_400), 60)
     .option('--btc-rpc-url <url>', 'Bitcoin Core RPC (http://user:password@127.0.0.1:8332) to check attestations against block headers')
+    .addOption(
+      new Option('--via <source>', 'backup chunks (any upstream, complete proofs per 1000) or the replication log (ours with --replication-log, every stamp at once)')
+        .choices(['chunks', 'log'])
+        .default('chunks'),
+    )
     .addOption(new Option('--chunk-size <n>', 'records per chunk (tests only)').argParser(intInRange(1, 1_000_000)).default(1000).hideHelp())
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))
     .option('--config <file>', 'TOML file whose keys are these long flag names');
@@ -96,21 +102,21 @@ export function registerReindexCommand(program: Command): Command {
 /** Opens the mirror, serves it and follows the upstream until SIGTERM/SIGINT. */
 export async function runMirror(opts: MirrorCliOptions): Promise<void> {
   const log = pino({ level: opts.logLevel, base: { name: 'otsd-mirror' } });
-  let mirror: Mirror;
+  let mirror: Mirror | LogMirror;
+  const common = {
+    dir: opts.calendar,
+    upstream: opts.upstream,
+    logger: log,
+    pollMs: opts.pollSeconds * 1000,
+    headers: opts.btcRpcUrl ? rpcHeaderSource(opts.btcRpcUrl) : undefined,
+  };
   try {
-    mirror = await Mirror.open({
-      dir: opts.calendar,
-      upstream: opts.upstream,
-      logger: log,
-      chunkSize: opts.chunkSize,
-      pollMs: opts.pollSeconds * 1000,
-      headers: opts.btcRpcUrl ? rpcHeaderSource(opts.btcRpcUrl) : undefined,
-    });
+    mirror = opts.via === 'log' ? await LogMirror.open(common) : await Mirror.open({ ...common, chunkSize: opts.chunkSize });
   } catch (err) {
     failAndExit(err, `mirror: ${opts.calendar}`);
   }
-  // Serves the mirrored chunks again, so otsd-backup or another mirror can follow this one.
-  const backup = mirror.exporter(join(opts.calendar, 'backup_cache'));
+  // A chunk mirror serves the mirrored chunks again, so otsd-backup or another mirror can follow it.
+  const backup = mirror instanceof Mirror ? mirror.exporter(join(opts.calendar, 'backup_cache')) : undefined;
   const app = buildMirrorServer({ mirror, backup, logger: log.child({ area: 'http' }), version: packageVersion() });
   try {
     await app.listen({ port: opts.rpcPort, host: opts.rpcAddress });

@@ -106,7 +106,7 @@ export async function startProxy(t: Pick<TestContext, 'after'>, target: () => st
       up.on('data', (d: Buffer) => parts.push(d));
       up.on('end', () => {
         let body: Buffer = Buffer.concat(parts);
-        const isChunk = up.statusCode === 200 && req.url!.startsWith('/experimental/backup/');
+        const isChunk = up.statusCode === 200 && req.url!.startsWith('/experimental/'); // backup chunks and log answers
         const headers = { ...up.headers };
         delete headers['content-length'];
         if (isChunk && state.mode === 'cut-connection') {

@@ -4,22 +4,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Gauge, Registry } from 'prom-client';
 import { CACHE } from '../plain.js';
 
-/** The figures a mirror reports (the calendar area's Mirror.status() satisfies it). */
+/** The figures a mirror reports (Mirror.status() or LogMirror.status() from the calendar area). */
 export interface MirrorStatusSource {
-  /** Current lag and counters. */
-  status(): {
-    nextChunk: number;
-    commitments: number;
-    chunksBehind: number | null;
-    commitmentsBehind: number | null;
-    secondsSinceLastSync: number | null;
-    caughtUp: boolean;
-    chunksStored: number;
-    rejectedChunks: number;
-    failedFetches: number;
-    verifiedAttestations: number;
-    unverifiedAttestations: number;
-  };
+  /** Current lag and counters: a flat object of numbers, booleans, strings and nulls. */
+  status(): object;
 }
 
 /** Options of the mirror status route group. */
@@ -39,29 +27,34 @@ export const mirrorStatusRoute: FastifyPluginAsync<MirrorStatusRouteOptions> = a
   );
 };
 
-/** One gauge per figure, read from the mirror at scrape time; -1 stands for "unknown" (Python upstream). */
+/** One gauge per figure, read from the mirror at scrape time; -1 stands for "unknown" or "not this mode". */
 function mirrorRegistry(mirror: MirrorStatusSource): Registry {
   const registry = new Registry();
-  const figures: [string, string, (s: ReturnType<MirrorStatusSource['status']>) => number][] = [
-    ['next_chunk', 'next backup chunk to fetch', (s) => s.nextChunk],
-    ['commitments', 'commitments mirrored', (s) => s.commitments],
-    ['chunks_behind', 'complete chunks the upstream has that the mirror lacks (-1: unknown)', (s) => s.chunksBehind ?? -1],
-    ['commitments_behind', 'upstream journal records not mirrored yet, stamped or not (-1: unknown)', (s) => s.commitmentsBehind ?? -1],
-    ['seconds_since_sync', 'seconds since the mirror last stored a chunk or found itself caught up (-1: never)', (s) => s.secondsSinceLastSync ?? -1],
-    ['caught_up', '1 when the last poll found no new complete chunk', (s) => (s.caughtUp ? 1 : 0)],
-    ['chunks_stored_total', 'chunks stored by this process', (s) => s.chunksStored],
-    ['rejected_chunks_total', 'chunks refused as truncated, incomplete or tampered', (s) => s.rejectedChunks],
-    ['failed_fetches_total', 'chunk downloads that failed', (s) => s.failedFetches],
-    ['verified_attestations_total', 'Bitcoin attestations checked against a block header', (s) => s.verifiedAttestations],
-    ['unverified_attestations_total', 'Bitcoin attestations stored unchecked (no Bitcoin node configured)', (s) => s.unverifiedAttestations],
+  const figures: [string, string, string][] = [
+    ['next_chunk', 'next backup chunk to fetch', 'nextChunk'],
+    ['commitments', 'commitments mirrored', 'commitments'],
+    ['chunks_behind', 'complete chunks the upstream has that the mirror lacks', 'chunksBehind'],
+    ['commitments_behind', 'upstream journal records not mirrored yet, stamped or not', 'commitmentsBehind'],
+    ['log_offset', 'bytes of the upstream replication log copied (log mode)', 'logOffset'],
+    ['log_bytes_behind', 'bytes of the upstream replication log not copied yet (log mode)', 'logBytesBehind'],
+    ['seconds_since_sync', 'seconds since the mirror last stored data or found itself caught up', 'secondsSinceLastSync'],
+    ['caught_up', '1 when the last poll found nothing new', 'caughtUp'],
+    ['chunks_stored_total', 'chunks stored by this process', 'chunksStored'],
+    ['records_stored_total', 'log records stored by this process (log mode)', 'recordsStored'],
+    ['rejected_chunks_total', 'chunks refused as truncated, incomplete or tampered', 'rejectedChunks'],
+    ['rejected_answers_total', 'log answers refused as cut, rewritten or incomplete (log mode)', 'rejectedAnswers'],
+    ['failed_fetches_total', 'downloads that failed', 'failedFetches'],
+    ['verified_attestations_total', 'Bitcoin attestations checked against a block header', 'verifiedAttestations'],
+    ['unverified_attestations_total', 'Bitcoin attestations stored unchecked (no Bitcoin node configured)', 'unverifiedAttestations'],
   ];
-  for (const [name, help, read] of figures) {
+  for (const [name, help, field] of figures) {
     new Gauge({
       name: MIRROR_METRIC_PREFIX + name,
-      help,
+      help: `${help} (-1: unknown)`,
       registers: [registry],
       collect() {
-        this.set(read(mirror.status()));
+        const value = (mirror.status() as Record<string, unknown>)[field];
+        this.set(typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : -1);
       },
     });
   }

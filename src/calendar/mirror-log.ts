@@ -1,0 +1,281 @@
+// A mirror that follows an upstream's replication log by byte offset (docs/replication.md) instead of
+// backup chunks (SPEC §9.6): new stamps arrive as soon as they are saved, not once 1000 are complete.
+// Each answer must continue the local copy's hash chain; every record is checked before it is stored.
+import { EventEmitter } from 'node:events';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { applyOp, equalBytes, isOtsError } from '../core/index.js';
+import { latin1 } from './backup-codec.js';
+import { backupErrors } from './backup-errors.js';
+import type { HeaderSource } from './backup-verify.js';
+import { MIRROR_DEFAULTS, normalizeUpstream } from './mirror.js';
+import { fetchLog, type UpstreamHints } from './mirror-fetch.js';
+import { MIRROR_FILES } from './mirror-state.js';
+import { type AttachedLog, attachReplicationLog } from './replication.js';
+import { encodeRecord, type LogRecord, parseRecords } from './replication-log.js';
+import { decodeNodeValue } from './store-codec.js';
+import { CalendarStore } from './store.js';
+
+/** How to run a log mirror (the same knobs as a chunk mirror, without chunk size). */
+export interface LogMirrorOptions {
+  dir: string;
+  upstream: string;
+  logger: Logger;
+  headers?: HeaderSource | undefined;
+  pollMs?: number;
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+  fetchTimeoutMs?: number;
+  /** Most bytes accepted in one answer (the upstream sends at most 4 MiB). */
+  maxBytes?: number;
+}
+
+/** Lag and health of a log mirror, for /mirror/stats and metrics. */
+export interface LogMirrorStatus {
+  upstream: string;
+  mode: 'log';
+  logOffset: number;
+  upstreamLogLength: number | null;
+  logBytesBehind: number | null;
+  caughtUp: boolean;
+  lastSyncAt: string | null;
+  secondsSinceLastSync: number | null;
+  recordsStored: number;
+  rejectedAnswers: number;
+  failedFetches: number;
+  verifiedAttestations: number;
+  unverifiedAttestations: number;
+  verifiesAttestations: boolean;
+  lastError: { code: string; message: string; at: string } | null;
+}
+
+/** Follows one upstream's replication log. Emits 'record', 'idle' and 'problem' like Mirror. */
+export class LogMirror extends EventEmitter {
+  readonly uri: string;
+  private readonly abort = new AbortController();
+  private readonly settings: typeof MIRROR_DEFAULTS;
+  private running: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly hints: UpstreamHints = {};
+  private caughtUp = false;
+  private lastSyncMs: number | undefined;
+  private lastError: LogMirrorStatus['lastError'] = null;
+  private readonly counters = { recordsStored: 0, rejectedAnswers: 0, failedFetches: 0, verifiedAttestations: 0, unverifiedAttestations: 0 };
+
+  private constructor(
+    private readonly opts: LogMirrorOptions,
+    private readonly store: CalendarStore,
+    private readonly attached: AttachedLog,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.uri = normalizeUpstream(opts.upstream);
+    this.settings = { ...MIRROR_DEFAULTS };
+    for (const k of ['pollMs', 'backoffMinMs', 'backoffMaxMs', 'fetchTimeoutMs'] as const) if (opts[k] !== undefined) this.settings[k] = opts[k];
+    if (opts.maxBytes !== undefined) this.settings.maxChunkBytes = opts.maxBytes;
+  }
+
+  /** Opens the directory (store LOCK first). A chunk mirror's directory is refused: its log would differ. */
+  static async open(opts: LogMirrorOptions): Promise<LogMirror> {
+    const log = opts.logger.child({ area: 'mirror', mode: 'log' });
+    await mkdir(opts.dir, { recursive: true });
+    const store = await CalendarStore.open(join(opts.dir, MIRROR_FILES.db), log);
+    try {
+      const isChunkMirror = await access(join(opts.dir, MIRROR_FILES.state)).then(() => true, () => false);
+      if (isChunkMirror) throw backupErrors.OTS_ERR_MIRROR_UPSTREAM_CHANGED();
+      const attached = await attachReplicationLog(opts.dir, store, log);
+      return new LogMirror(opts, store, attached, log);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
+  /** Starts following in the background (idempotent). */
+  start(): void {
+    this.running ??= this.follow();
+  }
+
+  /** Fetches and stores records until the upstream has nothing new; returns how many were stored. */
+  async syncOnce(): Promise<number> {
+    let stored = 0;
+    while (!this.abort.signal.aborted) {
+      const from = this.attached.log.length;
+      let body: Uint8Array;
+      try {
+        body = await fetchLog(this.opts.upstream.replace(/\/+$/, ''), from, {
+          signal: this.abort.signal,
+          timeoutMs: this.settings.fetchTimeoutMs,
+          maxBytes: this.settings.maxChunkBytes,
+          hints: this.hints,
+        });
+      } catch (err) {
+        if (isOtsError(err) && err.code.startsWith('OTS_ERR_BACKUP_')) this.counters.rejectedAnswers++;
+        else this.counters.failedFetches++;
+        throw err;
+      }
+      if (body.length === 0) {
+        this.caughtUp = true;
+        this.lastSyncMs = Date.now();
+        this.emit('idle');
+        return stored;
+      }
+      this.caughtUp = false;
+      const parsed = parseRecords(body, from, this.attached.log.chain);
+      if (parsed.problem || parsed.torn || parsed.records.length === 0) {
+        this.counters.rejectedAnswers++;
+        throw parsed.problem
+          ? backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID(`the log answer does not continue our copy: ${parsed.problem}`)
+          : backupErrors.OTS_ERR_BACKUP_CHUNK_TRUNCATED('the log answer ends inside a record');
+      }
+      for (const record of parsed.records) {
+        await this.storeRecord(record);
+        stored++;
+      }
+    }
+    return stored;
+  }
+
+  /** Checks one record against what is stored, then stores it through the local log (same chain). */
+  private async storeRecord(record: LogRecord): Promise<void> {
+    try {
+      await this.check(record);
+    } catch (err) {
+      this.counters.rejectedAnswers++;
+      throw err;
+    }
+    await this.store.putValues(record.puts);
+    if (!equalBytes(this.attached.log.chain, record.chain)) {
+      // Our merge produced other bytes than the upstream's: the copies diverged; stop rather than guess.
+      throw backupErrors.OTS_ERR_REPLOG_DAMAGED('the local copy no longer matches the upstream log; start a new mirror directory');
+    }
+    this.counters.recordsStored++;
+    this.lastSyncMs = Date.now();
+    this.emit('record', { offset: record.offset, puts: record.puts.length });
+  }
+
+  private async check(record: LogRecord): Promise<void> {
+    if (!equalBytes(encodeRecord(this.attached.log.chain, record.puts).chain, record.chain)) {
+      throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('a log record is not minimally encoded');
+    }
+    const keys = new Set(record.puts.map((p) => latin1(p.key)));
+    const children: Uint8Array[] = [];
+    const bitcoin: { height: bigint; msg: Uint8Array }[] = [];
+    for (const put of record.puts) {
+      let node;
+      try {
+        node = decodeNodeValue(put.value);
+      } catch (err) {
+        throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('a value is not a valid node encoding').causedBy(err);
+      }
+      if (node.ops.length === 0 && node.attestations.length === 0) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('a path ends without an attestation');
+      for (const a of node.attestations) if (a.type === 'bitcoin') bitcoin.push({ height: a.height, msg: put.key });
+      for (const op of node.ops) {
+        let child: Uint8Array;
+        try {
+          child = applyOp(op, put.key);
+        } catch (err) {
+          throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('an op does not evaluate').causedBy(err);
+        }
+        if (!keys.has(latin1(child))) children.push(child);
+      }
+    }
+    // A child outside the record must already be stored: a tampered path leads nowhere.
+    if (!(await this.store.hasMany(children)).every(Boolean)) {
+      throw backupErrors.OTS_ERR_BACKUP_CHUNK_INCOMPLETE('an op leads to a node neither the record nor the mirror holds');
+    }
+    for (const { height, msg } of bitcoin) {
+      if (!this.opts.headers) {
+        this.counters.unverifiedAttestations++;
+        continue;
+      }
+      const root = await this.opts.headers.merkleRootAt(Number(height));
+      if (root === undefined) throw backupErrors.OTS_ERR_BACKUP_HEADER_UNAVAILABLE(String(height));
+      if (!equalBytes(root, msg)) throw backupErrors.OTS_ERR_BACKUP_ATTESTATION_MISMATCH(String(height));
+      this.counters.verifiedAttestations++;
+    }
+  }
+
+  /** Lag and counters right now. */
+  status(): LogMirrorStatus {
+    const upstreamLogLength = this.hints.logLength ?? null;
+    return {
+      upstream: this.uri,
+      mode: 'log',
+      logOffset: this.attached.log.length,
+      upstreamLogLength,
+      logBytesBehind: upstreamLogLength === null ? null : Math.max(0, upstreamLogLength - this.attached.log.length),
+      caughtUp: this.caughtUp,
+      lastSyncAt: this.lastSyncMs === undefined ? null : new Date(this.lastSyncMs).toISOString(),
+      secondsSinceLastSync: this.lastSyncMs === undefined ? null : Math.round((Date.now() - this.lastSyncMs) / 1000),
+      ...this.counters,
+      verifiesAttestations: this.opts.headers !== undefined,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Serialized tree rooted at `msg`, as the upstream serves it. */
+  async getTimestamp(msg: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.store.get(msg)?.toBytes();
+  }
+
+  /** A mirror makes no timestamps. */
+  submit(): Promise<Uint8Array> {
+    return Promise.reject(backupErrors.OTS_ERR_MIRROR_READ_ONLY());
+  }
+
+  /** Unknown to a mirror: the log carries stamped nodes only. */
+  isPending(): boolean {
+    return false;
+  }
+
+  /** Always 0: see isPending(). */
+  pendingCount(): number {
+    return 0;
+  }
+
+  /** The calendar API's stats hook: the mirror's status. */
+  stats(): LogMirrorStatus {
+    return this.status();
+  }
+
+  /** Stops following, then closes the log and the store. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.abort.abort();
+      this.wake?.();
+      await this.running;
+      await this.attached.close();
+      await this.store.close();
+    })();
+    return this.closing;
+  }
+
+  private async follow(): Promise<void> {
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      let delay = this.settings.pollMs;
+      try {
+        await this.syncOnce();
+        failures = 0;
+      } catch (err) {
+        if (this.abort.signal.aborted) break;
+        failures++;
+        delay = Math.min(this.settings.backoffMaxMs, this.settings.backoffMinMs * 2 ** Math.min(failures - 1, 30));
+        const coded = isOtsError(err) ? err : backupErrors.OTS_ERR_MIRROR_UPSTREAM_UNREACHABLE(String(err)).causedBy(err);
+        this.lastError = { code: coded.code, message: coded.message, at: new Date().toISOString() };
+        this.log.warn({ err: coded, code: coded.code, retryMs: delay }, 'log mirror sync failed; will retry');
+        this.emit('problem', coded);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}
