@@ -8,7 +8,7 @@ import { attachReplicationLog, BackupExporter, Calendar } from '../calendar/inde
 import { buildServer } from '../server/index.js';
 import { addBitcoinOptions, type BitcoinHandle, startBitcoin } from './bitcoin-wiring.js';
 import { applyEnvAndFile, envName, intInRange, readConfigFile } from './config.js';
-import { type LogFile, openLogFile } from './log-file.js';
+import { ignoreHangup, type LogFile, openLogFile } from './log-file.js';
 import { DEFAULT_CALENDAR_DIR } from './otsd-init.js';
 import { otsdErrors } from './otsd-errors.js';
 import { EXIT_INTERRUPTED, failAndExit } from './otsd-fail.js';
@@ -103,7 +103,10 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
   // Build finished chunks ahead of requests, so mirrors get cached bytes instead of waiting for a build.
   const prebuild = setInterval(() => void backup.prebuild().catch((err: unknown) => log.warn({ err }, 'backup prebuild failed')), 60_000);
   prebuild.unref();
-  const app = buildServer({ calendar, bitcoin, backup, replicationLog: replication?.log, logger: log.child({ area: 'http' }), version: packageVersion() });
+  const app = buildServer({
+    calendar, bitcoin, backup, replicationLog: replication?.log, logger: log.child({ area: 'http' }), version: packageVersion(),
+    donationAddress: readDonationAddress(opts.calendar), processMetrics: true,
+  });
   try {
     // A deep accept queue: thousands of clients may (re)connect at once after a restart.
     await app.listen({ port: opts.rpcPort, host: opts.rpcAddress, backlog: LISTEN_BACKLOG });
@@ -151,7 +154,11 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
 /** stdout, or the --debug-file (reopened on SIGHUP for logrotate); an unusable file fails in one line. */
 async function makeLogger(opts: RunOptions): Promise<{ log: Logger; logFile?: LogFile }> {
   const options = { level: opts.logLevel, base: { name: 'otsd' } };
-  if (opts.debugFile === undefined) return { log: pino(options) };
+  if (opts.debugFile === undefined) {
+    const log = pino(options);
+    ignoreHangup(process, () => log.info('SIGHUP: logging to stdout, no file to reopen'));
+    return { log };
+  }
   try {
     const logFile = await openLogFile(opts.debugFile);
     return { log: pino(options, logFile.stream), logFile };
@@ -166,5 +173,14 @@ function packageVersion(): string {
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';
+  }
+}
+
+/** The calendar's donation_addr (SPEC §8, whitespace-stripped like the reference), if it has one. */
+function readDonationAddress(dir: string): string | undefined {
+  try {
+    return readFileSync(join(dir, 'donation_addr'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -7,12 +7,13 @@ import type { BitcoinApi, CalendarApi } from './calendar-api.js';
 import { sendError } from './error-handler.js';
 import { serverErrors } from './errors.js';
 import { ALLOWED_METHODS, headerHooks } from './hooks.js';
+import { createMetrics, metricsRoute } from './metrics.js';
+import { welcomeRoute } from './pages/welcome-route.js';
 import { CACHE, sendPlain } from './plain.js';
 import { type BackupApi, backupRoute } from './routes/backup.js';
 import { type ReplicationLogApi, replicationLogRoute } from './routes/replication-log.js';
 import { digestRoute } from './routes/digest.js';
 import { healthRoute } from './routes/health.js';
-import { rootRoute } from './routes/root.js';
 import { timestampRoute } from './routes/timestamp.js';
 import { tipRoute } from './routes/tip.js';
 
@@ -55,6 +56,12 @@ export interface ServerOptions {
   /** pino logger for errors and refusals (default: silent); per-request logging stays off (hot path). */
   logger?: Logger | undefined;
   version: string;
+  /** The calendar's donation_addr, shown with a QR code on the welcome page. */
+  donationAddress?: string | undefined;
+  /** Network named on the welcome page when no stamper reports one. */
+  network?: string | undefined;
+  /** Adds prom-client's process_* and nodejs_* series to /metrics (the daemon; tests leave it off). */
+  processMetrics?: boolean;
   maxBodyBytes?: number;
   maxHeaderBytes?: number;
   timeouts?: Partial<ServerTimeouts>;
@@ -109,7 +116,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.register(digestRoute, { calendar, maxBodyBytes });
   app.register(timestampRoute, { calendar, bitcoin });
   app.register(tipRoute, { bitcoin });
-  app.register(rootRoute, { calendar, bitcoin, version: opts.version });
+  const { version, donationAddress, network } = opts;
+  app.register(welcomeRoute, { calendar, bitcoin, version, donationAddress, network });
+  app.register(metricsRoute, { metrics: createMetrics({ calendar, bitcoin, version }, { processMetrics: opts.processMetrics ?? false }) });
   app.register(healthRoute, { bitcoin, isAccepting: () => isAccepting });
   if (opts.backup) app.register(backupRoute, { backup: opts.backup });
   if (opts.replicationLog) app.register(replicationLogRoute, { log: opts.replicationLog });

@@ -9,7 +9,7 @@ import { openTestCalendar, suiteScope } from '../../test/support/calendar-server
 import { type CoreRpcAdapter, startCoreRpcAdapter } from '../../test/support/core-rpc-adapter.js';
 import { buildServer } from './build-server.js';
 import type { BitcoinApi, CalendarApi } from './calendar-api.js';
-import { createMetrics, metricsRoute } from './metrics.js';
+import { createMetrics } from './metrics.js';
 import { RequestHistogram } from './metrics-http.js';
 import { Registry } from 'prom-client';
 
@@ -37,10 +37,9 @@ function stamperHandle(stamper: Stamper): BitcoinApi {
   };
 }
 
-/** The daemon's server with the metrics plugin, listening on 127.0.0.1:0; returns its base URL. */
+/** The daemon's server (it registers the metrics plugin), listening on 127.0.0.1:0; returns its base URL. */
 async function listenWithMetrics(t: Pick<TestContext, 'after'>, calendar: CalendarApi, bitcoin: BitcoinApi | undefined, version: string): Promise<string> {
   const app = buildServer({ calendar, bitcoin, version });
-  app.register(metricsRoute, { metrics: createMetrics({ calendar, bitcoin, version }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   t.after(() => app.close());
   const address = app.server.address();
