@@ -128,10 +128,7 @@ export class CalendarStore {
         batch.push({ type: 'put', key: entry.key, value });
       }
     });
-    if (batch.length > 0) {
-      await this.beforeBatch?.(batch);
-      await this.db.batch(batch, { sync: true });
-    }
+    if (batch.length > 0) await this.writeBatch(batch);
     this.log.debug({ nodes: entries.length, written: batch.length }, 'timestamps saved');
   }
 
@@ -153,6 +150,11 @@ export class CalendarStore {
       for (const op of before.ops) addOp(merged.ops, op);
       return { type: 'put' as const, key: entry.key, value: encodeNodeValue(merged) };
     });
+    await this.writeBatch(batch);
+  }
+
+  /** Hands the batch to the replication log (if any), then writes it as ONE synchronous LevelDB batch. */
+  private async writeBatch(batch: { type: 'put'; key: Uint8Array; value: Uint8Array }[]): Promise<void> {
     await this.beforeBatch?.(batch);
     // A chained batch: for thousands of puts it costs a fifth of the array form's per-op JS work.
     const chained = this.db.batch();
