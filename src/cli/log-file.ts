@@ -8,7 +8,7 @@ export interface LogFile {
   readonly stream: pino.DestinationStream;
   /** Reopens the path now (what SIGHUP does); resolves once the new file is open. */
   reopen(): Promise<void>;
-  /** Flushes, stops listening to SIGHUP and closes the file. */
+  /** Flushes, stops listening to SIGHUP and closes the file; later calls do nothing. */
   close(): void;
 }
 
@@ -48,11 +48,14 @@ export async function openLogFile(path: string, signals: SignalSource | undefine
     return opening;
   };
   const onHangup = () => void reopen();
+  let closed = false;
   signals?.on('SIGHUP', onHangup);
   return {
     stream: dest,
     reopen,
     close() {
+      if (closed) return; // idempotent: the daemon's shutdown and an error path may both close it
+      closed = true;
       signals?.off('SIGHUP', onHangup);
       try {
         dest.flushSync();
