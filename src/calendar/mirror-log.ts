@@ -1,7 +1,6 @@
 // A mirror that follows an upstream's replication log by byte offset (docs/replication.md) instead of
 // backup chunks (SPEC §9.6): new stamps arrive as soon as they are saved, not once 1000 are complete.
 // Each answer must continue the local copy's hash chain; every record is checked before it is stored.
-import { EventEmitter } from 'node:events';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -11,6 +10,7 @@ import { backupErrors } from './backup-errors.js';
 import type { HeaderSource } from './backup-verify.js';
 import { MIRROR_DEFAULTS, normalizeUpstream } from './mirror.js';
 import { fetchLog, type UpstreamHints } from './mirror-fetch.js';
+import { MirrorFollower, type MirrorLastError } from './mirror-follow.js';
 import { MIRROR_FILES } from './mirror-state.js';
 import { type AttachedLog, attachReplicationLog } from './replication.js';
 import { encodeRecord, type LogRecord, parseRecords } from './replication-log.js';
@@ -47,32 +47,21 @@ export interface LogMirrorStatus {
   verifiedAttestations: number;
   unverifiedAttestations: number;
   verifiesAttestations: boolean;
-  lastError: { code: string; message: string; at: string } | null;
+  lastError: MirrorLastError;
 }
 
 /** Follows one upstream's replication log. Emits 'record', 'idle' and 'problem' like Mirror. */
-export class LogMirror extends EventEmitter {
-  readonly uri: string;
-  private readonly abort = new AbortController();
-  private readonly settings: typeof MIRROR_DEFAULTS;
-  private running: Promise<void> | undefined;
-  private closing: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+export class LogMirror extends MirrorFollower<typeof MIRROR_DEFAULTS, LogMirrorStatus> {
   private readonly hints: UpstreamHints = {};
-  private caughtUp = false;
-  private lastSyncMs: number | undefined;
-  private lastError: LogMirrorStatus['lastError'] = null;
   private readonly counters = { recordsStored: 0, rejectedAnswers: 0, failedFetches: 0, verifiedAttestations: 0, unverifiedAttestations: 0 };
 
   private constructor(
     private readonly opts: LogMirrorOptions,
-    private readonly store: CalendarStore,
+    store: CalendarStore,
     private readonly attached: AttachedLog,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    super();
-    this.uri = normalizeUpstream(opts.upstream);
-    this.settings = { ...MIRROR_DEFAULTS };
+    super(normalizeUpstream(opts.upstream), { ...MIRROR_DEFAULTS }, store, log);
     for (const k of ['pollMs', 'backoffMinMs', 'backoffMaxMs', 'fetchTimeoutMs'] as const) if (opts[k] !== undefined) this.settings[k] = opts[k];
     if (opts.maxBytes !== undefined) this.settings.maxChunkBytes = opts.maxBytes;
   }
@@ -91,11 +80,6 @@ export class LogMirror extends EventEmitter {
       await store.close();
       throw err;
     }
-  }
-
-  /** Starts following in the background (idempotent). */
-  start(): void {
-    this.running ??= this.follow();
   }
 
   /** Fetches and stores records until the upstream has nothing new; returns how many were stored. */
@@ -117,9 +101,7 @@ export class LogMirror extends EventEmitter {
         throw err;
       }
       if (body.length === 0) {
-        this.caughtUp = true;
-        this.lastSyncMs = Date.now();
-        this.emit('idle');
+        this.markIdle();
         return stored;
       }
       this.caughtUp = false;
@@ -207,75 +189,18 @@ export class LogMirror extends EventEmitter {
       logOffset: this.attached.log.length,
       upstreamLogLength,
       logBytesBehind: upstreamLogLength === null ? null : Math.max(0, upstreamLogLength - this.attached.log.length),
-      caughtUp: this.caughtUp,
-      lastSyncAt: this.lastSyncMs === undefined ? null : new Date(this.lastSyncMs).toISOString(),
-      secondsSinceLastSync: this.lastSyncMs === undefined ? null : Math.round((Date.now() - this.lastSyncMs) / 1000),
+      ...this.syncTimes(),
       ...this.counters,
       verifiesAttestations: this.opts.headers !== undefined,
       lastError: this.lastError,
     };
   }
 
-  /** Serialized tree rooted at `msg`, as the upstream serves it. */
-  async getTimestamp(msg: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.store.get(msg)?.toBytes();
+  protected async closeOwn(): Promise<void> {
+    await this.attached.close();
   }
 
-  /** A mirror makes no timestamps. */
-  submit(): Promise<Uint8Array> {
-    return Promise.reject(backupErrors.OTS_ERR_MIRROR_READ_ONLY());
-  }
-
-  /** Unknown to a mirror: the log carries stamped nodes only. */
-  isPending(): boolean {
-    return false;
-  }
-
-  /** Always 0: see isPending(). */
-  pendingCount(): number {
-    return 0;
-  }
-
-  /** The calendar API's stats hook: the mirror's status. */
-  stats(): LogMirrorStatus {
-    return this.status();
-  }
-
-  /** Stops following, then closes the log and the store. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.abort.abort();
-      this.wake?.();
-      await this.running;
-      await this.attached.close();
-      await this.store.close();
-    })();
-    return this.closing;
-  }
-
-  private async follow(): Promise<void> {
-    let failures = 0;
-    while (!this.abort.signal.aborted) {
-      let delay = this.settings.pollMs;
-      try {
-        await this.syncOnce();
-        failures = 0;
-      } catch (err) {
-        if (this.abort.signal.aborted) break;
-        failures++;
-        delay = Math.min(this.settings.backoffMaxMs, this.settings.backoffMinMs * 2 ** Math.min(failures - 1, 30));
-        const coded = isOtsError(err) ? err : backupErrors.OTS_ERR_MIRROR_UPSTREAM_UNREACHABLE(String(err)).causedBy(err);
-        this.lastError = { code: coded.code, message: coded.message, at: new Date().toISOString() };
-        this.log.warn({ err: coded, code: coded.code, retryMs: delay }, 'log mirror sync failed; will retry');
-        this.emit('problem', coded);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  protected failureLog(): { msg: string; fields: Record<string, unknown> } {
+    return { msg: 'log mirror sync failed; will retry', fields: {} };
   }
 }

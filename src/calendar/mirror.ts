@@ -1,15 +1,15 @@
 // A mirror of a calendar (ours or a Python otsd): follows its backup chunks (SPEC §9.6) from the saved
 // offset, verifies each before one synchronous store batch, polls for new ones with bounded backoff,
 // and answers lookups like the calendar's own store (§8.3, §9.2).
-import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { isOtsError, type OtsError } from '../core/index.js';
+import { isOtsError } from '../core/index.js';
 import { BACKUP_CHUNK_SIZE, BackupExporter } from './backup.js';
 import { backupErrors } from './backup-errors.js';
 import { type HeaderSource, type VerifiedChunk, verifyChunk } from './backup-verify.js';
 import { fetchChunk, type UpstreamHints } from './mirror-fetch.js';
+import { MirrorFollower, type MirrorLastError } from './mirror-follow.js';
 import { MIRROR_FILES, MirrorJournal, type MirrorProgress, readProgress, writeProgress } from './mirror-state.js';
 import { CalendarStore } from './store.js';
 
@@ -54,36 +54,25 @@ export interface MirrorStatus {
   verifiedAttestations: number;
   unverifiedAttestations: number;
   verifiesAttestations: boolean;
-  lastError: { code: string; message: string; at: string } | null;
+  lastError: MirrorLastError;
 }
 
 /** Defaults: poll like the reference's cache hint, back off from 1 s to 5 min. */
 export const MIRROR_DEFAULTS = { pollMs: 60_000, backoffMinMs: 1_000, backoffMaxMs: 300_000, fetchTimeoutMs: 120_000, maxChunkBytes: 64 << 20 };
 
 /** Follows one upstream. Emits 'chunk' ({ chunk, commitments }), 'idle' (caught up) and 'problem' (error). */
-export class Mirror extends EventEmitter {
-  readonly uri: string;
-  private readonly settings: typeof MIRROR_DEFAULTS & { chunkSize: number };
-  private readonly abort = new AbortController();
-  private running: Promise<void> | undefined;
-  private closing: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+export class Mirror extends MirrorFollower<typeof MIRROR_DEFAULTS & { chunkSize: number }, MirrorStatus> {
   private hints: UpstreamHints = {};
-  private caughtUp = false;
-  private lastSyncMs: number | undefined;
-  private lastError: MirrorStatus['lastError'] = null;
   private readonly counters = { chunksStored: 0, rejectedChunks: 0, failedFetches: 0, verifiedAttestations: 0, unverifiedAttestations: 0 };
 
   private constructor(
     private readonly opts: MirrorOptions,
-    private readonly store: CalendarStore,
+    store: CalendarStore,
     private readonly journal: MirrorJournal,
     private progress: MirrorProgress,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    super();
-    this.uri = progress.upstream;
-    this.settings = { ...MIRROR_DEFAULTS, ...definedOnly(opts), chunkSize: progress.chunkSize };
+    super(progress.upstream, { ...MIRROR_DEFAULTS, ...definedOnly(opts), chunkSize: progress.chunkSize }, store, log);
   }
 
   /** Opens the directory: the store first (its LOCK keeps a second mirror out), then progress and journal. */
@@ -115,11 +104,6 @@ export class Mirror extends EventEmitter {
     }
   }
 
-  /** Starts following in the background (idempotent). */
-  start(): void {
-    this.running ??= this.follow();
-  }
-
   /**
    * Fetches and stores chunks until the upstream has no complete next chunk; returns how many were
    * stored. Chunk n+1 is downloaded and checked while chunk n is written and fsynced.
@@ -133,9 +117,7 @@ export class Mirror extends EventEmitter {
       const n = this.progress.nextChunk;
       const verified = await next;
       if (verified === undefined) {
-        this.caughtUp = true;
-        this.lastSyncMs = Date.now();
-        this.emit('idle');
+        this.markIdle();
         return stored;
       }
       this.caughtUp = false;
@@ -186,9 +168,7 @@ export class Mirror extends EventEmitter {
       upstreamChunks,
       chunksBehind,
       commitmentsBehind,
-      caughtUp: this.caughtUp,
-      lastSyncAt: this.lastSyncMs === undefined ? null : new Date(this.lastSyncMs).toISOString(),
-      secondsSinceLastSync: this.lastSyncMs === undefined ? null : Math.round((Date.now() - this.lastSyncMs) / 1000),
+      ...this.syncTimes(),
       ...this.counters,
       verifiesAttestations: this.opts.headers !== undefined,
       lastError: this.lastError,
@@ -203,64 +183,12 @@ export class Mirror extends EventEmitter {
     return new BackupExporter({ journal: this.journal, store: this.store }, { chunkSize: this.settings.chunkSize, cacheDir, logger: this.log });
   }
 
-  /** Serialized tree rooted at `msg`, exactly as the upstream's GET /timestamp serves it. */
-  async getTimestamp(msg: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.store.get(msg)?.toBytes();
+  protected async closeOwn(): Promise<void> {
+    await this.journal.close();
   }
 
-  /** A mirror makes no timestamps. */
-  submit(): Promise<Uint8Array> {
-    return Promise.reject(backupErrors.OTS_ERR_MIRROR_READ_ONLY());
-  }
-
-  /** Unknown to a mirror: backups carry stamped commitments only. */
-  isPending(): boolean {
-    return false;
-  }
-
-  /** Always 0: see isPending(). */
-  pendingCount(): number {
-    return 0;
-  }
-
-  /** The calendar API's stats hook: the mirror's status. */
-  stats(): MirrorStatus {
-    return this.status();
-  }
-
-  /** Stops following (aborting a download in flight), then closes journal and store. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.abort.abort();
-      this.wake?.();
-      await this.running;
-      await this.journal.close();
-      await this.store.close();
-    })();
-    return this.closing;
-  }
-
-  private async follow(): Promise<void> {
-    let failures = 0;
-    while (!this.abort.signal.aborted) {
-      let delay = this.settings.pollMs;
-      try {
-        await this.syncOnce();
-        failures = 0;
-      } catch (err) {
-        if (this.abort.signal.aborted) break;
-        failures++;
-        delay = Math.min(this.settings.backoffMaxMs, this.settings.backoffMinMs * 2 ** Math.min(failures - 1, 30));
-        this.report(err, delay);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  protected failureLog(): { msg: string; fields: Record<string, unknown> } {
+    return { msg: 'mirror sync failed; will retry', fields: { chunk: this.progress.nextChunk } };
   }
 
   private async fetch(n: number): Promise<Uint8Array | undefined> {
@@ -277,13 +205,6 @@ export class Mirror extends EventEmitter {
       else this.counters.failedFetches++;
       throw err;
     }
-  }
-
-  private report(err: unknown, retryMs: number): void {
-    const coded = isOtsError(err) ? err : backupErrors.OTS_ERR_MIRROR_UPSTREAM_UNREACHABLE(String(err)).causedBy(err);
-    this.lastError = { code: coded.code, message: coded.message, at: new Date().toISOString() };
-    this.log.warn({ err: coded, code: coded.code, chunk: this.progress.nextChunk, retryMs }, 'mirror sync failed; will retry');
-    this.emit('problem', coded as OtsError);
   }
 }
 
