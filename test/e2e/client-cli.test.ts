@@ -1,36 +1,12 @@
 // The `ots` CLI as a user runs it (spawned): stamp, info, upgrade, verify and registry against loopback
 // test calendars and an Esplora-style header API; failures give one coded line, an exit code, no damage.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { startTestCalendar, startTestEsplora, testChain } from '../../src/client/testing-servers.js';
-import { PROJECT_ROOT } from '../support/fixtures.js';
+import { ots, type Run } from '../support/run-cli.js';
 import { tempDir } from '../support/temp.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs bin/ots.js; bounded so a hung CLI fails the test instead of the suite. */
-function ots(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'ots.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function assertNoStack(run: Run): void {
   assert.doesNotMatch(run.stderr, /^\s+at /m, `no stack trace expected:\n${run.stderr}`);

@@ -1,7 +1,6 @@
 // End to end against OUR calendar on the embedded regtest node (otsd dev): the `ots` CLI stamps, sees
 // the proof pending, the node mines, `ots upgrade` completes it and `ots verify` names the block.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -9,30 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startDev } from '../../src/cli/otsd-dev.js';
-import { PROJECT_ROOT } from '../support/fixtures.js';
+import { ots } from '../support/run-cli.js';
 import { tempDir } from '../support/temp.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function ots(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'ots.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** A port that was free a moment ago: the dev calendar names its own URL in pending attestations. */
 async function freePort(): Promise<number> {
