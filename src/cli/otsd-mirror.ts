@@ -1,6 +1,5 @@
 // `otsd mirror` (follow a calendar through its backup chunks, SPEC §9.6, and serve its proofs read-only
 // on port 14799 like otsd-backup) and `otsd mirror-restore` (turn a mirror back into a calendar).
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -9,7 +8,8 @@ import { RpcClient } from '../bitcoin/index.js';
 import { CalendarStore, type HeaderSource, LogMirror, Mirror, reindexFromLog, restoreFromMirror } from '../calendar/index.js';
 import { fromHex, reverseBytes } from '../core/index.js';
 import { buildMirrorServer } from '../server/index.js';
-import { applyEnvAndFile, envName, intInRange, readConfigFile } from './config.js';
+import { intInRange } from './config.js';
+import { applyConfigBeforeAction, packageVersion } from './otsd-common.js';
 import { DEFAULT_CALENDAR_DIR } from './otsd-init.js';
 import { otsdErrors } from './otsd-errors.js';
 import { EXIT_INTERRUPTED, failAndExit } from './otsd-fail.js';
@@ -53,14 +53,7 @@ export function registerMirrorCommand(program: Command): Command {
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))
     .option('--config <file>', 'TOML file whose keys are these long flag names');
   cmd.addHelpText('after', `\nWithout --btc-rpc-url, Bitcoin attestations are stored unverified (counted in /mirror/stats).\n`);
-  cmd.hook('preAction', (self) => {
-    try {
-      const file = self.opts<MirrorCliOptions>().config ?? process.env[envName('config')];
-      applyEnvAndFile(self, process.env, file ? readConfigFile(file) : {});
-    } catch (err) {
-      failAndExit(err);
-    }
-  });
+  applyConfigBeforeAction(cmd);
   return cmd.action(async (opts: MirrorCliOptions) => runMirror(opts));
 }
 
@@ -170,13 +163,4 @@ export function rpcHeaderSource(rpcUrl: string): HeaderSource {
       return root;
     },
   };
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

@@ -7,8 +7,9 @@ import pino, { type Logger } from 'pino';
 import { attachReplicationLog, BackupExporter, Calendar } from '../calendar/index.js';
 import { buildServer } from '../server/index.js';
 import { addBitcoinOptions, type BitcoinHandle, startBitcoin } from './bitcoin-wiring.js';
-import { applyEnvAndFile, envName, intInRange, readConfigFile } from './config.js';
+import { envName, intInRange } from './config.js';
 import { ignoreHangup, type LogFile, openLogFile } from './log-file.js';
+import { applyConfigBeforeAction, packageVersion } from './otsd-common.js';
 import { DEFAULT_CALENDAR_DIR } from './otsd-init.js';
 import { otsdErrors } from './otsd-errors.js';
 import { EXIT_INTERRUPTED, failAndExit } from './otsd-fail.js';
@@ -60,14 +61,7 @@ export function registerRunCommand(program: Command): Command {
     `\nEvery flag can also come from the environment (${envName('rpc-port')}=14788, ${envName('btc-regtest')}=1) ` +
       'or from the --config file (rpc-port = 14788). A flag beats the environment, which beats the file.\n',
   );
-  cmd.hook('preAction', (self) => {
-    try {
-      const file = self.opts<RunOptions>().config ?? process.env[envName('config')];
-      applyEnvAndFile(self, process.env, file ? readConfigFile(file) : {});
-    } catch (err) {
-      failAndExit(err);
-    }
-  });
+  applyConfigBeforeAction(cmd);
   return cmd.action(async (opts: RunOptions) => {
     await runDaemon(opts);
   });
@@ -164,15 +158,6 @@ async function makeLogger(opts: RunOptions): Promise<{ log: Logger; logFile?: Lo
     return { log: pino(options, logFile.stream), logFile };
   } catch (err) {
     failAndExit(err, `log file: ${opts.debugFile}`);
-  }
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
   }
 }
 
