@@ -1,7 +1,7 @@
 // A bounded reader over a byte array: every read checks the remaining length first, so hostile input
 // can end parsing only with a coded error, never with a read past the end or a huge allocation.
 import { coreErrors } from './errors.js';
-import { decodeVaruint } from './varuint.js';
+import { decodeVaruint, emitVaruint } from './varuint.js';
 
 export class BytesReader {
   private at = 0;
@@ -88,13 +88,7 @@ export class BytesWriter {
       this.writeByte(value);
       return;
     }
-    let v = BigInt(value);
-    do {
-      let b = Number(v & 0x7fn);
-      v >>= 7n;
-      if (v !== 0n) b |= 0x80;
-      this.writeByte(b);
-    } while (v !== 0n);
+    emitVaruint(value, (b) => this.writeByte(b));
   }
 
   writeVarbytes(bytes: Uint8Array): void {

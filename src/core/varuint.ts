@@ -4,16 +4,24 @@ import { coreErrors } from './errors.js';
 
 /** Minimal LEB128 encoding of a non-negative integer. */
 export function encodeVaruint(value: bigint | number): Uint8Array {
+  const out: number[] = [];
+  emitVaruint(value, (b) => out.push(b));
+  return Uint8Array.from(out);
+}
+
+/**
+ * Hands the minimal LEB128 bytes of a non-negative integer to `emit`, lowest group first: the one
+ * encoder behind encodeVaruint and BytesWriter.writeVaruint. Negative values throw RangeError.
+ */
+export function emitVaruint(value: bigint | number, emit: (byte: number) => void): void {
   let v = BigInt(value);
   if (v < 0n) throw new RangeError('varuint cannot be negative');
-  const out: number[] = [];
   do {
     let b = Number(v & 0x7fn);
     v >>= 7n;
     if (v !== 0n) b |= 0x80;
-    out.push(b);
+    emit(b);
   } while (v !== 0n);
-  return Uint8Array.from(out);
 }
 
 /** Result of decoding one varuint at the start of `bytes`. */
