@@ -1,5 +1,6 @@
 // Downloads one backup chunk (SPEC §9.6) with a deadline and a size cap, and classifies what went
 // wrong: unreachable, unexpected status, or a body cut short (all retried by the mirror).
+import { concatByteList } from '../core/index.js';
 import { backupErrors } from './backup-errors.js';
 
 /** What an upstream of ours tells about itself in headers (a Python otsd sends neither). */
@@ -80,13 +81,7 @@ async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array> 
     // The connection ended before Content-Length bytes arrived, or the deadline passed mid-body.
     throw backupErrors.OTS_ERR_BACKUP_CHUNK_TRUNCATED(`the download stopped after ${total} bytes: ${reasonOf(err)}`).causedBy(err);
   }
-  const body = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    body.set(p, at);
-    at += p.length;
-  }
-  return body;
+  return concatByteList(parts);
 }
 
 function readHints(headers: Headers, hints: UpstreamHints): void {

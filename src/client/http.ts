@@ -1,6 +1,6 @@
 // Bounded HTTP for talking to calendars and block explorers: global fetch with a whole-request
 // timeout and a response-size cap (the reference client reads at most 10000 bytes, SPEC §9.1).
-import { isOtsError } from '../core/index.js';
+import { concatByteList, isOtsError } from '../core/index.js';
 import { clientErrors } from './errors.js';
 
 /** The reference client never reads more than 10000 bytes of a calendar answer. */
@@ -81,13 +81,7 @@ async function readCapped(res: Response, maxBytes: number, abort: () => void): P
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatByteList(chunks);
 }
 
 /** `base` joined with `path` as a sub-path (so a calendar at http://h/cal gets http://h/cal/digest). */

@@ -2,7 +2,7 @@
 // and reads that can only end in OTS_ERR_PROOF_* codes, never a read past the end.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareBytes, concatBytes, equalBytes, fromHex, indexOfBytes, isHex, reverseBytes, toHex } from './bytes.js';
+import { compareBytes, concatByteList, concatBytes, equalBytes, fromHex, indexOfBytes, isHex, reverseBytes, toHex } from './bytes.js';
 import { BytesReader, BytesWriter } from './reader.js';
 
 describe('hex', () => {
@@ -29,6 +29,8 @@ describe('byte comparison', () => {
   it('concatenates, reverses a copy and finds the first occurrence', () => {
     const a = fromHex('0102');
     assert.equal(toHex(concatBytes(a, fromHex(''), fromHex('03'))), '010203');
+    assert.equal(toHex(concatByteList([a, fromHex(''), fromHex('03')])), '010203');
+    assert.equal(concatByteList(Array.from({ length: 500_000 }, () => fromHex('01'))).length, 500_000, 'no spread: many pieces are fine');
     assert.equal(toHex(reverseBytes(a)), '0201');
     assert.equal(toHex(a), '0102', 'the input is untouched');
     assert.equal(indexOfBytes(fromHex('00aabbaabb'), fromHex('aabb')), 1);

@@ -2,6 +2,7 @@
 export { OtsError, coreErrors, defineError, isOtsError, type ErrorFactory, type OtsCode } from './errors.js';
 export {
   compareBytes,
+  concatByteList,
   concatBytes,
   equalBytes,
   fromHex,
