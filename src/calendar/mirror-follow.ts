@@ -4,13 +4,16 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { isOtsError, type OtsError } from '../core/index.js';
 import { backupErrors } from './backup-errors.js';
+import type { FetchChunkOptions, UpstreamHints } from './mirror-fetch.js';
 import type { CalendarStore } from './store.js';
 
-/** The knobs the follow loop reads: poll after catching up, back off after failures. */
+/** The knobs the follow loop and its downloads read: poll after catching up, back off after failures, bound each answer. */
 export interface FollowSettings {
   pollMs: number;
   backoffMinMs: number;
   backoffMaxMs: number;
+  fetchTimeoutMs: number;
+  maxChunkBytes: number;
 }
 
 /** The last sync failure as stats show it. */
@@ -26,6 +29,8 @@ export abstract class MirrorFollower<S extends FollowSettings, Status> extends E
   protected caughtUp = false;
   protected lastSyncMs: number | undefined;
   protected lastError: MirrorLastError = null;
+  /** What the upstream's answers say about its size (filled by each download). */
+  protected readonly hints: UpstreamHints = {};
   private running: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -101,6 +106,11 @@ export abstract class MirrorFollower<S extends FollowSettings, Status> extends E
       lastSyncAt: this.lastSyncMs === undefined ? null : new Date(this.lastSyncMs).toISOString(),
       secondsSinceLastSync: this.lastSyncMs === undefined ? null : Math.round((Date.now() - this.lastSyncMs) / 1000),
     };
+  }
+
+  /** Deadline, size cap, abort signal and hints for one download from the upstream. */
+  protected fetchOptions(): FetchChunkOptions {
+    return { signal: this.abort.signal, timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxChunkBytes, hints: this.hints };
   }
 
   /** Marks the upstream as caught up (nothing new) and says so with 'idle'. */

@@ -9,7 +9,7 @@ import { latin1 } from './backup-codec.js';
 import { backupErrors } from './backup-errors.js';
 import type { HeaderSource } from './backup-verify.js';
 import { MIRROR_DEFAULTS, normalizeUpstream } from './mirror.js';
-import { fetchLog, type UpstreamHints } from './mirror-fetch.js';
+import { fetchLog } from './mirror-fetch.js';
 import { MirrorFollower, type MirrorLastError } from './mirror-follow.js';
 import { MIRROR_FILES } from './mirror-state.js';
 import { type AttachedLog, attachReplicationLog } from './replication.js';
@@ -52,7 +52,6 @@ export interface LogMirrorStatus {
 
 /** Follows one upstream's replication log. Emits 'record', 'idle' and 'problem' like Mirror. */
 export class LogMirror extends MirrorFollower<typeof MIRROR_DEFAULTS, LogMirrorStatus> {
-  private readonly hints: UpstreamHints = {};
   private readonly counters = { recordsStored: 0, rejectedAnswers: 0, failedFetches: 0, verifiedAttestations: 0, unverifiedAttestations: 0 };
 
   private constructor(
@@ -89,12 +88,7 @@ export class LogMirror extends MirrorFollower<typeof MIRROR_DEFAULTS, LogMirrorS
       const from = this.attached.log.length;
       let body: Uint8Array;
       try {
-        body = await fetchLog(this.opts.upstream.replace(/\/+$/, ''), from, {
-          signal: this.abort.signal,
-          timeoutMs: this.settings.fetchTimeoutMs,
-          maxBytes: this.settings.maxChunkBytes,
-          hints: this.hints,
-        });
+        body = await fetchLog(this.opts.upstream.replace(/\/+$/, ''), from, this.fetchOptions());
       } catch (err) {
         if (isOtsError(err) && err.code.startsWith('OTS_ERR_BACKUP_')) this.counters.rejectedAnswers++;
         else this.counters.failedFetches++;

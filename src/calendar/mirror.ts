@@ -8,7 +8,7 @@ import { isOtsError } from '../core/index.js';
 import { BACKUP_CHUNK_SIZE, BackupExporter } from './backup.js';
 import { backupErrors } from './backup-errors.js';
 import { type HeaderSource, type VerifiedChunk, verifyChunk } from './backup-verify.js';
-import { fetchChunk, type UpstreamHints } from './mirror-fetch.js';
+import { fetchChunk } from './mirror-fetch.js';
 import { MirrorFollower, type MirrorLastError } from './mirror-follow.js';
 import { MIRROR_FILES, MirrorJournal, type MirrorProgress, readProgress, writeProgress } from './mirror-state.js';
 import { CalendarStore } from './store.js';
@@ -62,7 +62,6 @@ export const MIRROR_DEFAULTS = { pollMs: 60_000, backoffMinMs: 1_000, backoffMax
 
 /** Follows one upstream. Emits 'chunk' ({ chunk, commitments }), 'idle' (caught up) and 'problem' (error). */
 export class Mirror extends MirrorFollower<typeof MIRROR_DEFAULTS & { chunkSize: number }, MirrorStatus> {
-  private hints: UpstreamHints = {};
   private readonly counters = { chunksStored: 0, rejectedChunks: 0, failedFetches: 0, verifiedAttestations: 0, unverifiedAttestations: 0 };
 
   private constructor(
@@ -193,12 +192,7 @@ export class Mirror extends MirrorFollower<typeof MIRROR_DEFAULTS & { chunkSize:
 
   private async fetch(n: number): Promise<Uint8Array | undefined> {
     try {
-      return await fetchChunk(this.opts.upstream.replace(/\/+$/, ''), n, {
-        signal: this.abort.signal,
-        timeoutMs: this.settings.fetchTimeoutMs,
-        maxBytes: this.settings.maxChunkBytes,
-        hints: this.hints,
-      });
+      return await fetchChunk(this.opts.upstream.replace(/\/+$/, ''), n, this.fetchOptions());
     } catch (err) {
       // A body cut in transit is a refused chunk; no answer at all is a failed fetch.
       if (isOtsError(err) && err.code.startsWith('OTS_ERR_BACKUP_')) this.counters.rejectedChunks++;
