@@ -2,7 +2,7 @@
 // loopback, driven by autocannon (keep-alive connections, each resubmitting as soon as it is answered).
 // Run: node --import tsx bench/server.bench.ts   (or npm run bench:server)
 // Sizes: BENCH_SECONDS (10), BENCH_CLIENTS_SLOW (10000), BENCH_CLIENTS_FAST (2000), BENCH_GET_CLIENTS (100),
-// BENCH_PROOFS (10000), BENCH_PENDING (1000000), BENCH_WORKERS (0); BENCH_ONLY=a,b,c,d picks scenarios.
+// BENCH_PROOFS (10000), BENCH_GET_PATHS (1000), BENCH_PENDING (1000000), BENCH_WORKERS (0); BENCH_ONLY=a,b,c,d picks scenarios.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -71,13 +71,17 @@ async function getScenario(): Promise<void> {
   const clients = env('BENCH_GET_CLIENTS', 100);
   const server = await startChild({ roundMs: 1000, proofs, pending: 0, maxPending: 100_000 });
   try {
-    let next = 0;
+    // A fixed request list that autocannon builds once and each connection cycles through: a
+    // setupRequest callback would rebuild every request in the load generator, which shares the 2 cores
+    // with the server. Autocannon builds the list once per connection, so it is capped (BENCH_GET_PATHS);
+    // every path is a stored proof either way, served from the server's proof cache after the first GET.
+    const requests = server.paths.slice(0, env('BENCH_GET_PATHS', 1000)).map((path) => ({ method: 'GET', path }));
     await server.mark();
     const result = await cannon({
       url: `http://127.0.0.1:${server.port}`,
       connections: clients,
       duration: SECONDS,
-      requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: server.paths[next++ % server.paths.length] }) }],
+      requests,
     });
     report(`c) GET /timestamp on ${proofs} stored proofs, ${clients} clients (target >= 15000 req/s)`, result, await server.rss());
   } finally {
@@ -143,7 +147,8 @@ interface Child {
 function startChild(config: ServeConfig): Promise<Child> {
   const file = fileURLToPath(import.meta.url);
   const child: ChildProcess = fork(file, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    // BENCH_CHILD_ARGS adds node flags to the server child only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CHILD_ARGS ?? '').split(' ').filter(Boolean)],
     env: { ...process.env, BENCH_SERVE: JSON.stringify(config) },
   });
   return new Promise((resolve, reject) => {

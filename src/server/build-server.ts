@@ -92,11 +92,6 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.addHook('preClose', async () => {
     isAccepting = false;
   });
-  // Requests that arrive on kept-alive connections while closing get a coded 503 (fastify's own
-  // 503-on-close is switched off so that the answer has our shape).
-  app.addHook('onRequest', (_req, _reply, done) => {
-    done(isAccepting ? undefined : serverErrors.OTS_ERR_HTTP_SHUTTING_DOWN());
-  });
 
   const log = opts.logger ?? pino({ level: 'silent' });
   app.setErrorHandler((err: FastifyError, req, reply) => sendError(err, req, reply, log));
@@ -112,7 +107,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   });
 
   const { calendar, bitcoin } = opts;
-  app.register(headerHooks);
+  // The closing check lives in the header hooks' onRequest (one app-wide hook instead of two).
+  app.register(headerHooks, { isAccepting: () => isAccepting });
   app.register(digestRoute, { calendar, maxBodyBytes });
   app.register(timestampRoute, { calendar, bitcoin });
   app.register(tipRoute, { bitcoin });
