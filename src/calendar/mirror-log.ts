@@ -13,7 +13,7 @@ import { fetchLog } from './mirror-fetch.js';
 import { MirrorFollower, type MirrorLastError } from './mirror-follow.js';
 import { MIRROR_FILES } from './mirror-state.js';
 import { type AttachedLog, attachReplicationLog } from './replication.js';
-import { encodeRecord, type LogRecord, parseRecords } from './replication-log.js';
+import { encodeRecord, type LogRecord, parseRecords, REPLICATION_LOG_MAGIC } from './replication-log.js';
 import { decodeNodeValue } from './store-codec.js';
 import { CalendarStore } from './store.js';
 
@@ -53,6 +53,8 @@ export interface LogMirrorStatus {
 /** Follows one upstream's replication log. Emits 'record', 'idle' and 'problem' like Mirror. */
 export class LogMirror extends MirrorFollower<typeof MIRROR_DEFAULTS, LogMirrorStatus> {
   private readonly counters = { recordsStored: 0, rejectedAnswers: 0, failedFetches: 0, verifiedAttestations: 0, unverifiedAttestations: 0 };
+  /** Inside a snapshot (stored, completeness not yet checked): where its records start, and the chain there. */
+  private snapshot: { from: number; chain: Uint8Array } | null = null;
 
   private constructor(
     private readonly opts: LogMirrorOptions,
@@ -73,8 +75,10 @@ export class LogMirror extends MirrorFollower<typeof MIRROR_DEFAULTS, LogMirrorS
     try {
       const isChunkMirror = await access(join(opts.dir, MIRROR_FILES.state)).then(() => true, () => false);
       if (isChunkMirror) throw backupErrors.OTS_ERR_MIRROR_UPSTREAM_CHANGED();
-      const attached = await attachReplicationLog(opts.dir, store, log);
-      return new LogMirror(opts, store, attached, log);
+      const attached = await attachReplicationLog(opts.dir, store, log, { follower: true });
+      const mirror = new LogMirror(opts, store, attached, log);
+      await mirror.findOpenSnapshot();
+      return mirror;
     } catch (err) {
       await store.close();
       throw err;
@@ -114,15 +118,42 @@ export class LogMirror extends MirrorFollower<typeof MIRROR_DEFAULTS, LogMirrorS
     return stored;
   }
 
+  /** Serialized tree rooted at `msg`; nothing while a snapshot is stored but not yet checked complete. */
+  override async getTimestamp(msg: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.snapshot ? undefined : super.getTimestamp(msg);
+  }
+
+  /** After a restart: is our copy inside a snapshot whose end marker has not arrived yet? */
+  private async findOpenSnapshot(): Promise<void> {
+    for await (const r of this.attached.log.scan()) {
+      if (r.puts.length > 0 && r.offset === REPLICATION_LOG_MAGIC.length) return; // no snapshot
+      if (r.puts.length > 0) continue;
+      if (this.snapshot) {
+        this.snapshot = null; // closed, so it was checked before its end marker was stored
+        return;
+      }
+      this.snapshot = { from: r.end, chain: r.chain };
+    }
+  }
+
   /** Checks one record against what is stored, then stores it through the local log (same chain). */
   private async storeRecord(record: LogRecord): Promise<void> {
     try {
-      await this.check(record);
+      if (!equalBytes(encodeRecord(this.attached.log.chain, record.puts).chain, record.chain)) {
+        throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('a log record is not minimally encoded');
+      }
+      if (record.puts.length === 0) await this.checkMarker(record);
+      else await this.check(record, this.snapshot === null);
     } catch (err) {
       this.counters.rejectedAnswers++;
       throw err;
     }
-    await this.store.putValues(record.puts);
+    if (record.puts.length > 0) await this.store.putValues(record.puts);
+    else {
+      // A snapshot marker: putValues writes nothing for no puts, so append it ourselves.
+      await this.attached.log.append([]);
+      this.snapshot = this.snapshot ? null : { from: record.end, chain: record.chain };
+    }
     if (!equalBytes(this.attached.log.chain, record.chain)) {
       // Our merge produced other bytes than the upstream's: the copies diverged; stop rather than guess.
       throw backupErrors.OTS_ERR_REPLOG_DAMAGED('the local copy no longer matches the upstream log; start a new mirror directory');
@@ -132,10 +163,26 @@ export class LogMirror extends MirrorFollower<typeof MIRROR_DEFAULTS, LogMirrorS
     this.emit('record', { offset: record.offset, puts: record.puts.length });
   }
 
-  private async check(record: LogRecord): Promise<void> {
-    if (!equalBytes(encodeRecord(this.attached.log.chain, record.puts).chain, record.chain)) {
-      throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('a log record is not minimally encoded');
+  /**
+   * A snapshot's start marker must be the log's first record; its end marker closes it once every op of
+   * every snapshot record (all stored by now, re-read from our copy) leads to a stored node.
+   */
+  private async checkMarker(record: LogRecord): Promise<void> {
+    if (!this.snapshot) {
+      if (record.offset !== REPLICATION_LOG_MAGIC.length) throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('an empty log record outside a snapshot');
+      return;
     }
+    for await (const r of this.attached.log.scan(this.snapshot.from, this.snapshot.chain)) {
+      // Values decoded and ops evaluated when each record was checked on arrival.
+      const children = r.puts.flatMap((put) => decodeNodeValue(put.value).ops.map((op) => applyOp(op, put.key)));
+      if (!(await this.store.hasMany(children)).every(Boolean)) {
+        // Not CHUNK_INCOMPLETE ("nothing of it was stored"): these records are stored, never served.
+        throw backupErrors.OTS_ERR_BACKUP_CHUNK_INVALID('an op in the snapshot leads to a node it does not hold; start a new mirror directory');
+      }
+    }
+  }
+
+  private async check(record: LogRecord, complete: boolean): Promise<void> {
     const keys = new Set(record.puts.map((p) => latin1(p.key)));
     const children: Uint8Array[] = [];
     const bitcoin: { height: bigint; msg: Uint8Array }[] = [];
@@ -158,8 +205,9 @@ export class LogMirror extends MirrorFollower<typeof MIRROR_DEFAULTS, LogMirrorS
         if (!keys.has(latin1(child))) children.push(child);
       }
     }
-    // A child outside the record must already be stored: a tampered path leads nowhere.
-    if (!(await this.store.hasMany(children)).every(Boolean)) {
+    // A child outside the record must already be stored: a tampered path leads nowhere. Inside a snapshot
+    // (nodes in key order, children anywhere in it) this waits for the end marker: checkMarker.
+    if (complete && !(await this.store.hasMany(children)).every(Boolean)) {
       throw backupErrors.OTS_ERR_BACKUP_CHUNK_INCOMPLETE('an op leads to a node neither the record nor the mirror holds');
     }
     for (const { height, msg } of bitcoin) {

@@ -58,6 +58,27 @@ describe('replication log', () => {
     assert.equal(toHex(rebuilt.get(tree(4, 20).msg)!.toBytes()), before);
   });
 
+  it('frames the snapshot with empty marker records and finishes one cut by a crash', async (t) => {
+    const dir = tempDir(t);
+    const store = await storeIn(t, dir);
+    await store.add([tree(7, 40), tree(8, 41)]);
+    const entries: { key: Uint8Array; value: Uint8Array }[] = [];
+    for await (const [key, value] of store.entries()) entries.push({ key, value });
+    // The process died while snapshotting: start marker and one record written, no end marker.
+    const { log: raw } = await ReplicationLog.open(dir, log);
+    await raw.append([]);
+    await raw.append(entries.slice(0, 2));
+    await raw.close();
+    const attached = await attachReplicationLog(dir, store, log, { snapshotPuts: 3 });
+    await attached.close();
+    const bytes = readFileSync(join(dir, REPLICATION_LOG_FILE));
+    const { records } = parseRecords(bytes.subarray(REPLICATION_LOG_MAGIC.length), REPLICATION_LOG_MAGIC.length, GENESIS_CHAIN);
+    assert.deepEqual(
+      records.map((r) => r.puts.length),
+      [0, 2, ...Array.from({ length: Math.ceil(entries.length / 3) }, (_, i) => Math.min(3, entries.length - 3 * i)), 0],
+    );
+  });
+
   it('replays a logged batch that never reached the store (crash between log fsync and LevelDB)', async (t) => {
     const dir = tempDir(t);
     const store = await storeIn(t, dir);

@@ -26,9 +26,10 @@ export interface AttachedLog {
  * Opens `dir`/replication.log for `store` (call before anything writes to the store). A new log
  * starts with a snapshot of the store, so a calendar that ran without it (or the reference's db/)
  * becomes reindexable; an existing one replays records past replication.log.applied. From then on
- * every store batch is appended and fsynced to the log before it reaches LevelDB.
+ * every store batch is appended and fsynced to the log before it reaches LevelDB. `snapshotPuts`
+ * (tests): puts per snapshot record; `follower`: a log mirror's copy, never snapshotted here.
  */
-export async function attachReplicationLog(dir: string, store: CalendarStore, logger: Logger): Promise<AttachedLog> {
+export async function attachReplicationLog(dir: string, store: CalendarStore, logger: Logger, opts: { snapshotPuts?: number; follower?: boolean } = {}): Promise<AttachedLog> {
   const log = logger.child({ part: 'replication' });
   store.setBeforeBatch(undefined); // replayed records are in the log already
   const applied = await readApplied(dir);
@@ -38,24 +39,19 @@ export async function attachReplicationLog(dir: string, store: CalendarStore, lo
     if (pending.length > 0) await store.putValues(pending);
     pending = [];
   };
+  // Snapshot markers (empty records, docs/replication.md): a log that opens one and never closes it was
+  // cut by a crash while snapshotting; the snapshot is then written again and closed.
+  let snapshotOpen = false;
   const opened = await ReplicationLog.open(dir, log, async (r) => {
+    if (r.puts.length === 0) snapshotOpen = r.offset === REPLICATION_LOG_MAGIC.length;
     if (r.offset < applied) return;
     replayed++;
     pending.push(...r.puts);
     if (pending.length >= REPLAY_PUTS) await flush();
   });
   await flush();
-  if (opened.created) {
-    let batch: LoggedPut[] = [];
-    for await (const [key, value] of store.entries()) {
-      batch.push({ key, value });
-      if (batch.length >= SNAPSHOT_PUTS) {
-        await opened.log.append(batch);
-        batch = [];
-      }
-    }
-    if (batch.length > 0) await opened.log.append(batch);
-  }
+  // A follower's log is a copy of its upstream's (snapshot markers included): it never snapshots itself.
+  if (!opts.follower && (opened.created || snapshotOpen)) await writeSnapshot(store, opened.log, snapshotOpen, opts.snapshotPuts ?? SNAPSHOT_PUTS);
   await writeApplied(dir, opened.log.length);
   if (replayed > 0) log.warn({ replayed }, 'replayed replication log records the store had missed');
   store.setBeforeBatch((puts) => opened.log.append(puts));
@@ -68,6 +64,28 @@ export async function attachReplicationLog(dir: string, store: CalendarStore, lo
       await writeApplied(dir, opened.log.length);
     },
   };
+}
+
+/**
+ * Writes every stored node into the log in key order, between two empty records (the snapshot's
+ * markers), so a follower knows which records to check for completeness only once all have arrived.
+ * An empty store writes nothing. `opened`: the start marker is already in the log (resuming).
+ */
+async function writeSnapshot(store: CalendarStore, log: ReplicationLog, opened: boolean, perRecord: number): Promise<void> {
+  let batch: LoggedPut[] = [];
+  let started = opened;
+  const flush = async () => {
+    if (!started) await log.append([]);
+    started = true;
+    await log.append(batch);
+    batch = [];
+  };
+  for await (const [key, value] of store.entries()) {
+    batch.push({ key, value });
+    if (batch.length >= perRecord) await flush();
+  }
+  if (batch.length > 0) await flush();
+  if (started) await log.append([]);
 }
 
 /** What a reindex did. */
