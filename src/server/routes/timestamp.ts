@@ -24,10 +24,12 @@ const PREFIX = '/timestamp/';
 /** Registers GET /timestamp/*. */
 export const timestampRoute: FastifyPluginAsync<TimestampRouteOptions> = async (app, opts) => {
   const cache = new ProofCache(opts.cacheEntries ?? DEFAULT_CACHE_ENTRIES, CACHE_TTL_MS);
-  /** The proof from the cache, or undefined (then `load` reads the store). */
-  const cached = (msg: Uint8Array): CachedProof | undefined =>
+  // The proof from the cache, or undefined (then `load` reads the store). `hex` is the request's hex,
+  // already checked by decodeHex: lower-casing it gives the same key as re-encoding `msg`, without a
+  // second Buffer and hex encoding per request.
+  const cached = (msg: Uint8Array, hex: string): CachedProof | undefined =>
     // Longer than the protocol's message limit (SPEC §2) is valid hex but never stored: skip the lookup.
-    msg.length > MAX_MSG_LENGTH ? undefined : cache.get(keyOf(msg));
+    msg.length > MAX_MSG_LENGTH ? undefined : cache.get(hex.toLowerCase());
   const load = async (msg: Uint8Array): Promise<CachedProof | undefined> => {
     if (msg.length > MAX_MSG_LENGTH) return undefined;
     const proof = await opts.calendar.getTimestamp(msg);
@@ -59,12 +61,13 @@ export const timestampRoute: FastifyPluginAsync<TimestampRouteOptions> = async (
   // A synchronous answer returns undefined: fastify would re-send a returned reply (and warn).
   app.get('/timestamp/*', (req, reply): undefined | Promise<FastifyReply> => {
     // The reference decodes everything after the prefix, query string included (then it is not hex).
-    const msg = decodeHex(req.url.slice(PREFIX.length));
+    const hex = req.url.slice(PREFIX.length);
+    const msg = decodeHex(hex);
     if (msg === undefined) {
       sendPlain(reply, 400, 'commitment must be hex-encoded bytes', CACHE.year);
       return undefined;
     }
-    const hit = cached(msg);
+    const hit = cached(msg, hex);
     if (hit !== undefined) {
       sendFound(req, reply, hit);
       return undefined;
