@@ -7,39 +7,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { pino } from 'pino';
-import { attachReplicationLog, Calendar, encodeRecord, GENESIS_CHAIN, initCalendarDir, LogMirror, parseRecords, REPLICATION_LOG_MAGIC } from '../../src/calendar/index.js';
+import { encodeRecord, GENESIS_CHAIN, LogMirror, parseRecords, REPLICATION_LOG_MAGIC } from '../../src/calendar/index.js';
 import { decodeNodeValue } from '../../src/calendar/store-codec.js';
 import { applyOp, toHex } from '../../src/core/index.js';
-import { buildServer } from '../../src/server/index.js';
-import { startProxy, stampTrees, TestChain } from './mirror-support.js';
+import { startLogUpstream, startProxy, TestChain } from './mirror-support.js';
 
 const log = pino({ level: 'silent' });
 
 /** A calendar stamped twice WITHOUT a log, then given one (a snapshot of 5 puts per record). */
-async function snapshottedUpstream(t: TestContext, chain: TestChain) {
-  const dir = mkdtempSync(join(tmpdir(), 'ots-cal-'));
-  await initCalendarDir(dir, { uri: 'https://snap.calendar.example.org' });
-  const calendar = await Calendar.open({ dir, roundMs: 5, logger: log });
-  let height = 801_000;
-  const stamp = async (count: number) => {
-    for (let i = 0; i < count; i++) await calendar.submit(Uint8Array.of(height & 0xff, i, 7));
-    const commitments = calendar.pendingCommitments();
-    await calendar.saveTimestamps(stampTrees(commitments, height++, chain));
-    return commitments;
-  };
-  const before = [...(await stamp(4)), ...(await stamp(3))];
-  const attached = await attachReplicationLog(dir, calendar.store, log, { snapshotPuts: 5 });
-  const app = buildServer({ calendar, replicationLog: attached.log, version: 'test' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  t.after(async () => {
-    await app.close();
-    await calendar.close();
-    await attached.close();
-    rmSync(dir, { recursive: true, force: true });
+function snapshottedUpstream(t: TestContext, chain: TestChain) {
+  return startLogUpstream(t, chain, {
+    uri: 'https://snap.calendar.example.org',
+    firstHeight: 801_000,
+    digestTag: 7,
+    stampBeforeLog: [4, 3],
+    snapshotPuts: 5,
   });
-  return { app, stamp, before, base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
 }
-
 
 const openMirror = (dir: string, upstream: string, chain: TestChain) => LogMirror.open({ dir, upstream, logger: log, headers: chain, pollMs: 10, backoffMinMs: 5, backoffMaxMs: 40 });
 

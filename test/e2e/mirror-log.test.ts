@@ -7,34 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { pino } from 'pino';
-import { attachReplicationLog, Calendar, encodeRecord, GENESIS_CHAIN, initCalendarDir, LogMirror, parseRecords, REPLICATION_LOG_MAGIC } from '../../src/calendar/index.js';
+import { encodeRecord, GENESIS_CHAIN, LogMirror, parseRecords, REPLICATION_LOG_MAGIC } from '../../src/calendar/index.js';
 import { toHex } from '../../src/core/index.js';
-import { buildMirrorServer, buildServer } from '../../src/server/index.js';
-import { startProxy, stampTrees, TestChain } from './mirror-support.js';
+import { buildMirrorServer } from '../../src/server/index.js';
+import { startLogUpstream, startProxy, TestChain } from './mirror-support.js';
 
 const log = pino({ level: 'silent' });
 
-async function loggedUpstream(t: TestContext, chain: TestChain) {
-  const dir = mkdtempSync(join(tmpdir(), 'ots-cal-'));
-  await initCalendarDir(dir, { uri: 'https://logged.calendar.example.org' });
-  const calendar = await Calendar.open({ dir, roundMs: 5, logger: log });
-  const attached = await attachReplicationLog(dir, calendar.store, log);
-  const app = buildServer({ calendar, replicationLog: attached.log, version: 'test' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  t.after(async () => {
-    await app.close();
-    await calendar.close();
-    await attached.close();
-    rmSync(dir, { recursive: true, force: true }); // after the log's last write
-  });
-  let height = 800_500;
-  const stamp = async (count: number) => {
-    for (let i = 0; i < count; i++) await calendar.submit(Uint8Array.of(height & 0xff, i, 9));
-    const commitments = calendar.pendingCommitments();
-    await calendar.saveTimestamps(stampTrees(commitments, height++, chain));
-    return commitments;
-  };
-  return { calendar, app, stamp, base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
+function loggedUpstream(t: TestContext, chain: TestChain) {
+  return startLogUpstream(t, chain, { uri: 'https://logged.calendar.example.org', firstHeight: 800_500, digestTag: 9 });
 }
 
 async function openLogMirror(t: TestContext, upstream: string, chain: TestChain) {

@@ -1,11 +1,14 @@
 // Helpers for the mirror tests and benchmark: Bitcoin-attested trees built with core functions (no
 // Bitcoin node), an upstream calendar serving backups on 127.0.0.1, and a proxy that damages chunks.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { BackupExporter, Calendar, type HeaderSource, initCalendarDir } from '../../src/calendar/index.js';
+import { attachReplicationLog, BackupExporter, Calendar, type HeaderSource, initCalendarDir } from '../../src/calendar/index.js';
 import { bitcoinAttestation, bitcoinMerklePath, concatBytes, makeMerkleTree, ops, sha256d, Timestamp } from '../../src/core/index.js';
 import { buildServer } from '../../src/server/index.js';
 import { tempDir } from '../support/temp.js';
@@ -129,4 +132,49 @@ export async function startProxy(t: Pick<TestContext, 'after'>, target: () => st
   }));
   state.base = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`;
   return state;
+}
+
+/** What a calendar serving its replication log gives a log-mirror test. */
+export interface LogUpstream {
+  calendar: Calendar;
+  app: FastifyInstance;
+  base: string;
+  /** Submits `count` digests, stamps them all into one block at the next height; returns the commitments. */
+  stamp: (count: number) => Promise<Uint8Array[]>;
+  /** Commitments stamped before the log was attached (the snapshot's content). */
+  before: Uint8Array[];
+}
+
+/**
+ * A real calendar + server serving GET /experimental/log (docs/replication.md). Rounds listed in
+ * `stampBeforeLog` are stamped before the log is attached, so the log begins with a snapshot of them.
+ */
+export async function startLogUpstream(
+  t: Pick<TestContext, 'after'>,
+  chain: TestChain,
+  opts: { uri: string; firstHeight: number; digestTag: number; stampBeforeLog?: number[]; snapshotPuts?: number },
+): Promise<LogUpstream> {
+  const log = pino({ level: 'silent' });
+  const dir = mkdtempSync(join(tmpdir(), 'ots-cal-'));
+  await initCalendarDir(dir, { uri: opts.uri });
+  const calendar = await Calendar.open({ dir, roundMs: 5, logger: log });
+  let height = opts.firstHeight;
+  const stamp = async (count: number) => {
+    for (let i = 0; i < count; i++) await calendar.submit(Uint8Array.of(height & 0xff, i, opts.digestTag));
+    const commitments = calendar.pendingCommitments();
+    await calendar.saveTimestamps(stampTrees(commitments, height++, chain));
+    return commitments;
+  };
+  const before: Uint8Array[] = [];
+  for (const count of opts.stampBeforeLog ?? []) before.push(...(await stamp(count)));
+  const attached = await attachReplicationLog(dir, calendar.store, log, { snapshotPuts: opts.snapshotPuts });
+  const app = buildServer({ calendar, replicationLog: attached.log, version: 'test' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(async () => {
+    await app.close();
+    await calendar.close();
+    await attached.close();
+    rmSync(dir, { recursive: true, force: true }); // after the log's last write
+  });
+  return { calendar, app, stamp, before, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
