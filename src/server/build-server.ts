@@ -1,11 +1,13 @@
 // The HTTP API (SPEC §9) as a fastify app: one plugin per route group, the error handler and the
 // header hooks in one place each, and the Node server limits (timeouts, header size) set here.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { BitcoinApi, CalendarApi } from './calendar-api.js';
 import { sendError } from './error-handler.js';
 import { serverErrors } from './errors.js';
+import { createFastPath, type FastPath } from './fast-path.js';
 import { ALLOWED_METHODS, headerHooks } from './hooks.js';
 import { createMetrics, metricsRoute } from './metrics.js';
 import { welcomeRoute } from './pages/welcome-route.js';
@@ -16,6 +18,7 @@ import { digestRoute } from './routes/digest.js';
 import { healthRoute } from './routes/health.js';
 import { timestampRoute } from './routes/timestamp.js';
 import { tipRoute } from './routes/tip.js';
+import { TimestampAnswers } from './timestamp-answers.js';
 
 /** Limits on slow or idle clients; each guards a connection slot against a different stall. */
 export interface ServerTimeouts {
@@ -65,6 +68,11 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   maxHeaderBytes?: number;
   timeouts?: Partial<ServerTimeouts>;
+  /**
+   * Answers POST /digest and GET /timestamp straight on Node's server, ahead of fastify (fast-path.ts;
+   * default true). Off, fastify answers them with the same bytes; tests compare the two.
+   */
+  fastPath?: boolean;
 }
 
 /** Builds the app; call `listen` on it. Closing it stops accepting and waits for answers in flight. */
@@ -72,6 +80,15 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxHeaderBytes = opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  const log = opts.logger ?? pino({ level: 'silent' });
+  const { calendar, bitcoin } = opts;
+  const metrics = createMetrics({ calendar, bitcoin, version: opts.version }, { processMetrics: opts.processMetrics ?? false });
+  const answers = new TimestampAnswers(calendar, bitcoin);
+  let isAccepting = true;
+  const fastPath =
+    opts.fastPath === false
+      ? undefined
+      : createFastPath({ calendar, answers, isAccepting: () => isAccepting, observe: metrics.observeRequest, log });
   const app = Fastify({
     // No per-request logger: fastify would build a pino child for every request (hot path). Errors
     // are logged by the error handler with the logger given here.
@@ -87,13 +104,12 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     },
     return503OnClosing: false,
     clientErrorHandler: (err, socket) => answerClientError(err, socket, maxHeaderBytes),
+    serverFactory: (handler, factoryOpts) => nodeServer(handler, factoryOpts, timeouts, fastPath),
   });
-  let isAccepting = true;
   app.addHook('preClose', async () => {
     isAccepting = false;
   });
 
-  const log = opts.logger ?? pino({ level: 'silent' });
   app.setErrorHandler((err: FastifyError, req, reply) => sendError(err, req, reply, log));
   app.setNotFoundHandler((req, reply) => {
     if (req.method === 'POST') return sendPlain(reply, 404, 'not found', CACHE.unknownPath);
@@ -106,19 +122,32 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     throw serverErrors.OTS_ERR_HTTP_METHOD_NOT_ALLOWED(req.method);
   });
 
-  const { calendar, bitcoin } = opts;
   // The closing check lives in the header hooks' onRequest (one app-wide hook instead of two).
   app.register(headerHooks, { isAccepting: () => isAccepting });
   app.register(digestRoute, { calendar, maxBodyBytes });
-  app.register(timestampRoute, { calendar, bitcoin });
+  app.register(timestampRoute, { answers });
   app.register(tipRoute, { bitcoin });
   const { version, donationAddress, network } = opts;
   app.register(welcomeRoute, { calendar, bitcoin, version, donationAddress, network });
-  app.register(metricsRoute, { metrics: createMetrics({ calendar, bitcoin, version }, { processMetrics: opts.processMetrics ?? false }) });
+  app.register(metricsRoute, { metrics });
   app.register(healthRoute, { bitcoin, isAccepting: () => isAccepting });
   if (opts.backup) app.register(backupRoute, { backup: opts.backup });
   if (opts.replicationLog) app.register(replicationLogRoute, { log: opts.replicationLog });
   return app;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Node's HTTP server as fastify would create it (same options and timeouts), with the fast path asked
+ * first. `http` carries maxHeaderSize, headersTimeout and connectionsCheckingInterval.
+ */
+function nodeServer(handler: Handler, factoryOpts: { http?: object }, timeouts: ServerTimeouts, fastPath: FastPath | undefined) {
+  const server = createServer(factoryOpts.http ?? {}, fastPath === undefined ? handler : (req, res) => fastPath(req, res) || handler(req, res));
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  server.requestTimeout = timeouts.requestMs;
+  server.setTimeout(timeouts.idleMs);
+  return server;
 }
 
 /** Answers protocol-level refusals (before fastify routes) with our coded JSON, then closes. */

@@ -1,8 +1,9 @@
-// Turns every failure into a reply in one place (STYLE §4): coded errors keep their status and code,
+// Turns every failure into an answer in one place (STYLE §4): coded errors keep their status and code,
 // framework refusals keep their 4xx, anything else is a logged 500 without internals in the body.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isOtsError, type OtsError } from '../core/index.js';
+import { type Answer, replyWith } from './answer.js';
 import { CACHE } from './plain.js';
 import { serverErrors } from './errors.js';
 
@@ -11,21 +12,33 @@ export const CALENDAR_BUSY_CODE = 'OTS_ERR_CALENDAR_BUSY';
 
 /** fastify's error handler: `{ code, message }` JSON, `no-store`, never a stack trace. */
 export function sendError(err: FastifyError | OtsError, req: FastifyRequest, reply: FastifyReply, log: Logger): FastifyReply {
-  const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
-  reply.header('cache-control', CACHE.noStore);
+  return replyWith(reply, errorAnswer(err, req.method, req.url, log));
+}
+
+/** The JSON answer for `err`, logged at a level that suits it (shared with the fast path). */
+export function errorAnswer(err: FastifyError | OtsError | Error, method: string, url: string | undefined, log: Logger): Answer {
+  const status = typeof (err as FastifyError).statusCode === 'number' ? (err as FastifyError).statusCode! : 500;
   if (isOtsError(err) || (status >= 400 && status < 500)) {
     const code = isOtsError(err) ? err.code : frameworkCode(err as FastifyError, status);
     const message = isOtsError(err) ? err.message : frameworkMessage(err as FastifyError, status);
     // 503s (busy, shutting down) are expected under load and would flood the log; metrics count them.
     const level = status === 503 ? 'debug' : status >= 500 ? 'error' : 'info';
-    log[level]({ err, code, method: req.method, url: req.url }, 'request refused');
-    if (code === CALENDAR_BUSY_CODE) reply.header('retry-after', '1');
-    return reply.code(status).type('application/json').send({ code, message });
+    log[level]({ err, code, method, url }, 'request refused');
+    return json(status, code, message, code === CALENDAR_BUSY_CODE ? '1' : undefined);
   }
-  log.error({ err, method: req.method, url: req.url }, 'unexpected failure');
+  log.error({ err, method, url }, 'unexpected failure');
   const internal = serverErrors.OTS_ERR_HTTP_INTERNAL();
-  return reply.code(500).type('application/json').send({ code: internal.code, message: internal.message });
+  return json(500, internal.code, internal.message, undefined);
 }
+
+function json(status: number, code: string, message: string, retryAfter: string | undefined): Answer {
+  const answer: Answer = { status, type: JSON_TYPE, cacheControl: CACHE.noStore, body: JSON.stringify({ code, message }) };
+  if (retryAfter !== undefined) answer.retryAfter = retryAfter;
+  return answer;
+}
+
+/** What fastify sends for a serialized object; kept when the body is serialized here. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 function frameworkCode(err: FastifyError, status: number): string {
   if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return serverErrors.OTS_ERR_HTTP_BODY_TOO_LARGE.code;

@@ -1,5 +1,6 @@
 // Plain-text answers with the exact bodies and cache headers of the reference server (SPEC §9).
 import type { FastifyReply } from 'fastify';
+import { type Answer, replyWith } from './answer.js';
 
 /** Cache-Control values used by the API; the first three match the reference byte for byte. */
 export const CACHE = {
@@ -13,9 +14,12 @@ export const CACHE = {
   noStore: 'no-store',
 } as const;
 
+/** `text` as a `text/plain` answer with the given status and (optional) Cache-Control. */
+export function plainAnswer(status: number, text: string, cacheControl?: string): Answer {
+  return cacheControl === undefined ? { status, type: 'text/plain', body: text } : { status, type: 'text/plain', cacheControl, body: text };
+}
+
 /** Sends `text` as `text/plain` with the given status and (optional) Cache-Control. */
 export function sendPlain(reply: FastifyReply, status: number, text: string, cacheControl?: string): FastifyReply {
-  reply.code(status).type('text/plain');
-  if (cacheControl !== undefined) reply.header('cache-control', cacheControl);
-  return reply.send(text);
+  return replyWith(reply, plainAnswer(status, text, cacheControl));
 }

@@ -2,6 +2,7 @@
 // timestamp once the calendar's round is durable. Bodies past `maxBodyBytes` are refused with 413
 // from the Content-Length alone, before anything is buffered.
 import type { FastifyPluginAsync } from 'fastify';
+import { type Answer, replyWith } from '../answer.js';
 import type { CalendarApi } from '../calendar-api.js';
 import { CACHE, sendPlain } from '../plain.js';
 
@@ -38,12 +39,18 @@ export const digestRoute: FastifyPluginAsync<DigestRouteOptions> = async (app, o
     const body = req.body as Buffer | undefined;
     const digest = body ?? EMPTY;
     if (digest.length > MAX_DIGEST_BYTES) return sendPlain(reply, 400, 'digest too long');
-    const proof = await opts.calendar.submit(digest);
-    return reply
-      .type('application/octet-stream')
-      .header('cache-control', CACHE.noStore)
-      .send(Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength));
+    return replyWith(reply, proofAnswer(await opts.calendar.submit(digest)));
   });
 };
+
+/** The 200 answer carrying a submitted digest's pending proof (shared with the fast path). */
+export function proofAnswer(proof: Uint8Array): Answer {
+  return {
+    status: 200,
+    type: 'application/octet-stream',
+    cacheControl: CACHE.noStore,
+    body: Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength),
+  };
+}
 
 const EMPTY = new Uint8Array(0);

@@ -1,0 +1,49 @@
+// One answer, two ways to send it: through fastify (every route) or straight onto Node's response (the
+// fast path of the two hot routes, fast-path.ts). Routes compute an Answer once, so both ways send the
+// same status, headers and body; fast-path.test.ts holds them to that byte for byte.
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
+import { CACHE } from './plain.js';
+
+/** What a route answers, independent of the framework that sends it. */
+export interface Answer {
+  status: number;
+  /** Content-Type; absent on 304. */
+  type?: string;
+  cacheControl?: string;
+  etag?: string;
+  /** Seconds, on 503 back-pressure refusals. */
+  retryAfter?: string;
+  body?: Buffer | string;
+}
+
+/** Sends `answer` through fastify (the header hooks add CORS and the default Cache-Control). */
+export function replyWith(reply: FastifyReply, answer: Answer): FastifyReply {
+  reply.code(answer.status);
+  if (answer.cacheControl !== undefined) reply.header('cache-control', answer.cacheControl);
+  if (answer.etag !== undefined) reply.header('etag', answer.etag);
+  if (answer.retryAfter !== undefined) reply.header('retry-after', answer.retryAfter);
+  if (answer.type !== undefined) reply.type(answer.type);
+  return reply.send(answer.body);
+}
+
+/**
+ * Writes `answer` on a raw Node response with the headers fastify and our hooks would add: CORS on
+ * every answer, `no-store` on POST answers and errors that carry no Cache-Control of their own.
+ * One `writeHead` with a flat header list: the cheapest way through Node's HTTP writer.
+ */
+export function writeAnswer(res: ServerResponse, answer: Answer, isPost: boolean): void {
+  const cacheControl = answer.cacheControl ?? (answer.status >= 400 || isPost ? CACHE.noStore : undefined);
+  const headers: string[] = ['access-control-allow-origin', '*'];
+  if (cacheControl !== undefined) headers.push('cache-control', cacheControl);
+  if (answer.etag !== undefined) headers.push('etag', answer.etag);
+  if (answer.retryAfter !== undefined) headers.push('retry-after', answer.retryAfter);
+  if (answer.type !== undefined) headers.push('content-type', answer.type);
+  const body = answer.body;
+  // 304 carries no body and, as fastify sends it, no Content-Length.
+  if (answer.status !== 304) {
+    headers.push('content-length', String(body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length));
+  }
+  res.writeHead(answer.status, headers);
+  res.end(answer.status === 304 ? undefined : body);
+}

@@ -1,0 +1,94 @@
+// The two hot routes straight on Node's HTTP server, ahead of fastify: POST /digest with a plain
+// Content-Length of at most 64 bytes, and GET /timestamp/<hex>. Under load, fastify's per-request work
+// (routing, hook runner, reply object, body parser with its AsyncResource) cost about as much CPU as
+// Node's HTTP parser and writer together; on 2 cores shared with the load generator that decided the
+// throughput (docs/benchmarks.md). Everything unusual about a request (chunked or oversized bodies,
+// odd paths, HEAD, OPTIONS, the server closing) is declined and goes through fastify unchanged, and the
+// answers themselves come from the same functions as the fastify routes (answer.ts), so both paths
+// send the same bytes (fast-path.test.ts).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { type Answer, writeAnswer } from './answer.js';
+import type { CalendarApi } from './calendar-api.js';
+import { errorAnswer } from './error-handler.js';
+import { MAX_DIGEST_BYTES, proofAnswer } from './routes/digest.js';
+import type { TimestampAnswers } from './timestamp-answers.js';
+
+/** What the fast path answers from. */
+export interface FastPathOptions {
+  calendar: CalendarApi;
+  answers: TimestampAnswers;
+  /** False once the server is closing: then fastify answers with its coded 503. */
+  isAccepting: () => boolean;
+  /** The HTTP histogram of /metrics, with the route patterns fastify reports. */
+  observe: (route: string, method: string, status: number, seconds: number) => void;
+  log: Logger;
+}
+
+/** Answers `req` and returns true, or returns false without touching it (fastify takes it then). */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const TIMESTAMP_PREFIX = '/timestamp/';
+const EMPTY = Buffer.alloc(0);
+
+/** Builds the fast path over the calendar and the shared timestamp answers. */
+export function createFastPath(opts: FastPathOptions): FastPath {
+  const { calendar, answers, isAccepting, observe, log } = opts;
+
+  const finish = (res: ServerResponse, answer: Answer, route: string, method: string, started: number): void => {
+    writeAnswer(res, answer, method === 'POST');
+    observe(route, method, answer.status, (performance.now() - started) / 1000);
+  };
+
+  const submit = (req: IncomingMessage, res: ServerResponse, digest: Buffer, started: number): void => {
+    calendar.submit(digest).then(
+      (proof) => finish(res, proofAnswer(proof), '/digest', 'POST', started),
+      (err: Error) => finish(res, errorAnswer(err, 'POST', req.url, log), '/digest', 'POST', started),
+    );
+  };
+
+  const takeDigest = (req: IncomingMessage, res: ServerResponse): boolean => {
+    // Only the plain case; fastify keeps the reference's 400/404 answers and the 413 limit.
+    if (req.url !== '/digest' || req.headers['transfer-encoding'] !== undefined) return false;
+    const length = req.headers['content-length'];
+    if (length === undefined) return false;
+    // Node's parser has already refused a Content-Length that is not a plain decimal number.
+    const expected = Number(length);
+    if (!(expected <= MAX_DIGEST_BYTES)) return false;
+    const started = performance.now();
+    if (expected === 0) {
+      submit(req, res, EMPTY, started);
+      return true;
+    }
+    // The body is at most 64 bytes, nearly always one chunk. Submit once all of it is here rather than
+    // on 'end', which Node emits a tick later; a client that leaves early submits nothing.
+    let body: Buffer | undefined;
+    req.on('data', (chunk: Buffer) => {
+      body = body === undefined ? chunk : Buffer.concat([body, chunk]);
+      if (body.length === expected) submit(req, res, body, started);
+    });
+    return true;
+  };
+
+  const takeTimestamp = (req: IncomingMessage, res: ServerResponse, url: string): boolean => {
+    const started = performance.now();
+    const answer = answers.answer(url.slice(TIMESTAMP_PREFIX.length), req.headers['if-none-match']);
+    if (answer instanceof Promise) {
+      answer.then(
+        (a) => finish(res, a, '/timestamp/*', 'GET', started),
+        (err: Error) => finish(res, errorAnswer(err, 'GET', url, log), '/timestamp/*', 'GET', started),
+      );
+    } else {
+      finish(res, answer, '/timestamp/*', 'GET', started);
+    }
+    return true;
+  };
+
+  return (req, res) => {
+    if (!isAccepting()) return false;
+    const url = req.url ?? '';
+    if (req.method === 'POST') return takeDigest(req, res);
+    if (req.method === 'GET' && url.startsWith(TIMESTAMP_PREFIX)) return takeTimestamp(req, res, url);
+    return false;
+  };
+}
