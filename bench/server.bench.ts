@@ -1,24 +1,26 @@
 // HTTP API under load (SPEC §9, issue #4 benchmark): a real calendar + server in a child process on
-// loopback, driven by autocannon (keep-alive connections, each resubmitting as soon as it is answered).
-// Run: node --import tsx bench/server.bench.ts   (or npm run bench:server)
+// loopback, driven by wrk or autocannon (bench/load.ts: keep-alive connections, each resubmitting as
+// soon as it is answered). Run: node --import tsx bench/server.bench.ts   (or npm run bench:server)
 // Sizes: BENCH_SECONDS (10), BENCH_CLIENTS_SLOW (10000), BENCH_CLIENTS_FAST (2000), BENCH_GET_CLIENTS (100),
-// BENCH_PROOFS (10000), BENCH_GET_PATHS (100), BENCH_PENDING (1000000), BENCH_WORKERS (0); BENCH_ONLY=a,b,c,d picks scenarios.
+// BENCH_PROOFS (10000), BENCH_GET_PATHS (100), BENCH_PENDING (1000000); BENCH_ONLY=base,a,b,c,d picks
+// scenarios (base: a bare node:http server, what this machine and load generator allow at all);
+// BENCH_LOADGEN=wrk|autocannon; BENCH_FAST_PATH=0 serves through fastify only.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { pino } from 'pino';
 import { Calendar, initCalendarDir, Journal, MacChecker } from '../src/calendar/index.js';
 import { Timestamp, toHex } from '../src/core/index.js';
 import { buildServer } from '../src/server/index.js';
+import { loadGenerator, type LoadResult, runLoad } from './load.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = env('BENCH_SECONDS', 10);
-const ONLY = (process.env.BENCH_ONLY ?? 'a,b,c,d').split(',');
-const WORKERS = env('BENCH_WORKERS', 0);
+const ONLY = (process.env.BENCH_ONLY ?? 'base,a,b,c,d').split(',');
 
 /** What the parent asks the server child to set up. */
 interface ServeConfig {
@@ -26,13 +28,19 @@ interface ServeConfig {
   proofs: number;
   pending: number;
   maxPending: number;
+  /** Serve a bare node:http answer instead of the calendar (the machine's ceiling). */
+  bare?: boolean;
 }
 
 if (process.env.BENCH_SERVE) await serve(JSON.parse(process.env.BENCH_SERVE) as ServeConfig);
 else await main();
 
 async function main(): Promise<void> {
-  console.log(`server benchmark — node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}, ${SECONDS} s per scenario`);
+  console.log(
+    `server benchmark — node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}, ${SECONDS} s per scenario, ` +
+      `load generator ${loadGenerator()}, load average ${loadavg()[0]!.toFixed(1)}`,
+  );
+  if (ONLY.includes('base')) await bareScenario();
   if (ONLY.includes('a')) {
     const clients = env('BENCH_CLIENTS_SLOW', 10_000);
     await postScenario(`a) POST /digest, ${clients} clients, 1 s rounds (ceiling ${clients}/s)`, clients, 1000);
@@ -49,16 +57,14 @@ async function postScenario(title: string, clients: number, roundMs: number): Pr
   const server = await startChild({ roundMs, proofs: 0, pending: 0, maxPending: clients * 2 });
   try {
     await server.mark();
-    const result = await cannon({
-      url: `http://127.0.0.1:${server.port}/digest`,
+    const result = await runLoad({
+      origin: `http://127.0.0.1:${server.port}`,
       method: 'POST',
-      // 32 ASCII bytes: a string survives the hand-over to autocannon's worker threads, a Buffer does not.
+      path: '/digest',
       body: randomBytes(16).toString('hex'),
       connections: clients,
-      duration: SECONDS,
-      timeout: 10,
-      // Worker threads spread the load generator over cores (POST scenarios only).
-      ...(WORKERS > 0 ? { workers: WORKERS } : {}),
+      seconds: SECONDS,
+      timeoutSeconds: 10,
     });
     report(title, result, await server.rss());
   } finally {
@@ -77,15 +83,17 @@ async function getScenario(): Promise<void> {
     // load counts (1,000 paths x 100 connections stalled the start by ~1.5 s), so it is capped
     // (BENCH_GET_PATHS). Every path is a stored proof either way, served from the server's proof cache
     // after its first GET, as the 10,000 cycled paths were before.
-    const requests = server.paths.slice(0, env('BENCH_GET_PATHS', 100)).map((path) => ({ method: 'GET', path }));
+    const paths = server.paths.slice(0, env('BENCH_GET_PATHS', 100));
     await server.mark();
-    const result = await cannon({
-      url: `http://127.0.0.1:${server.port}`,
+    const result = await runLoad({
+      origin: `http://127.0.0.1:${server.port}`,
+      method: 'GET',
+      paths,
       connections: clients,
-      duration: SECONDS,
-      requests,
+      seconds: SECONDS,
+      timeoutSeconds: 10,
     });
-    report(`c) GET /timestamp on ${proofs} stored proofs (cycling over ${requests.length}), ${clients} clients (target >= 15000 req/s)`, result, await server.rss());
+    report(`c) GET /timestamp on ${proofs} stored proofs (cycling over ${paths.length}), ${clients} clients (target >= 15000 req/s)`, result, await server.rss());
   } finally {
     await server.stop();
   }
@@ -105,28 +113,28 @@ async function pendingRssScenario(): Promise<void> {
   }
 }
 
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; max: number; average: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-  duration: number;
+/** The same loads against a node:http server that answers at once: the most this machine gives. */
+async function bareScenario(): Promise<void> {
+  const server = await startChild({ roundMs: 0, proofs: 0, pending: 0, maxPending: 0, bare: true });
+  try {
+    const origin = `http://127.0.0.1:${server.port}`;
+    await server.mark();
+    const post = await runLoad({ origin, method: 'POST', path: '/digest', body: randomBytes(16).toString('hex'), connections: env('BENCH_CLIENTS_FAST', 2000), seconds: 5, timeoutSeconds: 10 });
+    report(`base) bare node:http, POST from ${env('BENCH_CLIENTS_FAST', 2000)} clients, answered at once`, post, await server.rss());
+    await server.mark();
+    const get = await runLoad({ origin, method: 'GET', paths: ['/timestamp/00'], connections: env('BENCH_GET_CLIENTS', 100), seconds: 5, timeoutSeconds: 10 });
+    report(`base) bare node:http, GET from ${env('BENCH_GET_CLIENTS', 100)} clients`, get, await server.rss());
+  } finally {
+    await server.stop();
+  }
 }
 
-function cannon(opts: Record<string, unknown>): Promise<CannonResult> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err: Error | null, result: CannonResult) => (err ? reject(err) : resolve(result)));
-  });
-}
-
-function report(title: string, r: CannonResult, server: { rss: number; cpuMs: number }): void {
-  const answered = r['2xx'] + r.non2xx;
+function report(title: string, r: LoadResult, server: { rss: number; cpuMs: number }): void {
+  const answered = r.ok + r.non2xx;
   console.log(title);
   console.log(
-    `   ${(r['2xx'] / r.duration).toFixed(0)} ok/s (${r.requests.average.toFixed(0)} req/s avg), ` +
-      `latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ` +
+    `   ${(r.ok / r.seconds).toFixed(0)} ok/s (${r.tool}), ` +
+      `latency p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, max ${r.max.toFixed(0)} ms, ` +
       `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, server peak RSS ${(server.rss / 2 ** 20).toFixed(0)} MB`,
   );
   // CPU per answer says what one core could sustain, whatever else shares the machine.
@@ -181,13 +189,14 @@ function startChild(config: ServeConfig): Promise<Child> {
 
 /** Child side: calendar + server in a temp dir, optional stored proofs and pending journal. */
 async function serve(config: ServeConfig): Promise<void> {
+  if (config.bare) return serveBare();
   const dir = mkdtempSync(join(tmpdir(), 'ots-bench-server-'));
   const logger = pino({ level: 'warn' });
   await initCalendarDir(dir, { uri: 'https://bench.calendar.example.org' });
   if (config.pending > 0) await fillJournal(dir, config.pending);
   const calendar = await Calendar.open({ dir, roundMs: config.roundMs, maxPending: config.maxPending, logger });
   const paths = config.proofs > 0 ? await storeProofs(calendar, config.proofs) : [];
-  const app = buildServer({ calendar, version: 'bench', logger });
+  const app = buildServer({ calendar, version: 'bench', logger, fastPath: process.env.BENCH_FAST_PATH !== '0' });
   await app.listen({ port: 0, host: '127.0.0.1', backlog: 16_384 });
   let peakRss = process.memoryUsage().rss;
   let cpuMark = process.cpuUsage();
@@ -208,6 +217,36 @@ async function serve(config: ServeConfig): Promise<void> {
       await app.close();
       await calendar.close();
       rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    }
+  });
+}
+
+/** Child side of the base scenario: 84 bytes (a proof's size) to every request, nothing else. */
+function serveBare(): void {
+  const body = Buffer.alloc(84, 1);
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, ['content-type', 'application/octet-stream', 'content-length', '84']);
+      res.end(body);
+    });
+  });
+  let cpuMark = process.cpuUsage();
+  server.listen({ port: 0, host: '127.0.0.1', backlog: 16_384 }, () => {
+    const address = server.address();
+    process.send!({ port: typeof address === 'object' && address ? address.port : 0, paths: [], pendingCount: 0 });
+  });
+  process.on('message', (msg) => {
+    if (msg === 'mark') {
+      cpuMark = process.cpuUsage();
+      process.send!({ marked: true });
+    } else if (msg === 'rss') {
+      const cpu = process.cpuUsage(cpuMark);
+      process.send!({ rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
+    } else if (msg === 'stop') {
+      server.close();
+      server.closeAllConnections();
       process.exit(0);
     }
   });
