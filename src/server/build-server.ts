@@ -5,7 +5,8 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { BitcoinApi, CalendarApi } from './calendar-api.js';
-import { sendError } from './error-handler.js';
+import type { Answer } from './answer.js';
+import { errorAnswer, sendError } from './error-handler.js';
 import { serverErrors } from './errors.js';
 import { createFastPath, type FastPath } from './fast-path.js';
 import { ALLOWED_METHODS, headerHooks } from './hooks.js';
@@ -14,11 +15,11 @@ import { welcomeRoute } from './pages/welcome-route.js';
 import { CACHE, sendPlain } from './plain.js';
 import { type BackupApi, backupRoute } from './routes/backup.js';
 import { type ReplicationLogApi, replicationLogRoute } from './routes/replication-log.js';
-import { digestRoute } from './routes/digest.js';
+import { digestRoute, proofAnswer } from './routes/digest.js';
 import { healthRoute } from './routes/health.js';
 import { timestampRoute } from './routes/timestamp.js';
 import { tipRoute } from './routes/tip.js';
-import { TimestampAnswers } from './timestamp-answers.js';
+import { storeLoader, TimestampAnswers } from './timestamp-answers.js';
 
 /** Limits on slow or idle clients; each guards a connection slot against a different stall. */
 export interface ServerTimeouts {
@@ -83,12 +84,18 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   const log = opts.logger ?? pino({ level: 'silent' });
   const { calendar, bitcoin } = opts;
   const metrics = createMetrics({ calendar, bitcoin, version: opts.version }, { processMetrics: opts.processMetrics ?? false });
-  const answers = new TimestampAnswers(calendar, bitcoin);
+  const answers = new TimestampAnswers(storeLoader(calendar, bitcoin));
   let isAccepting = true;
+  const submit = (digest: Buffer, url: string): Promise<Answer> =>
+    calendar.submit(digest).then(proofAnswer, (err: Error) => errorAnswer(err, 'POST', url, log));
+  const timestamp = (hex: string, ifNoneMatch: string | undefined, url: string): Answer | Promise<Answer> => {
+    const answer = answers.answer(hex, ifNoneMatch);
+    return answer instanceof Promise ? answer.catch((err: Error) => errorAnswer(err, 'GET', url, log)) : answer;
+  };
   const fastPath =
     opts.fastPath === false
       ? undefined
-      : createFastPath({ calendar, answers, isAccepting: () => isAccepting, observe: metrics.observeRequest, log });
+      : createFastPath({ submit, timestamp, isAccepting: () => isAccepting, observe: metrics.observeRequest });
   const app = Fastify({
     // No per-request logger: fastify would build a pino child for every request (hot path). Errors
     // are logged by the error handler with the logger given here.

@@ -7,22 +7,19 @@
 // answers themselves come from the same functions as the fastify routes (answer.ts), so both paths
 // send the same bytes (fast-path.test.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import { type Answer, writeAnswer } from './answer.js';
-import type { CalendarApi } from './calendar-api.js';
-import { errorAnswer } from './error-handler.js';
-import { MAX_DIGEST_BYTES, proofAnswer } from './routes/digest.js';
-import type { TimestampAnswers } from './timestamp-answers.js';
+import { MAX_DIGEST_BYTES } from './routes/digest.js';
 
-/** What the fast path answers from. */
+/** What the fast path answers from: in the daemon the calendar itself, in an HTTP front its IPC link. */
 export interface FastPathOptions {
-  calendar: CalendarApi;
-  answers: TimestampAnswers;
+  /** The answer to a digest: its proof once the round is durable, or the coded refusal. Never rejects. */
+  submit: (digest: Buffer, url: string) => Promise<Answer>;
+  /** The answer to GET /timestamp/<hex> (`hex` is the raw rest of the path). Never rejects. */
+  timestamp: (hex: string, ifNoneMatch: string | undefined, url: string) => Answer | Promise<Answer>;
   /** False once the server is closing: then fastify answers with its coded 503. */
   isAccepting: () => boolean;
   /** The HTTP histogram of /metrics, with the route patterns fastify reports. */
   observe: (route: string, method: string, status: number, seconds: number) => void;
-  log: Logger;
 }
 
 /** Answers `req` and returns true, or returns false without touching it (fastify takes it then). */
@@ -31,20 +28,17 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 const TIMESTAMP_PREFIX = '/timestamp/';
 const EMPTY = Buffer.alloc(0);
 
-/** Builds the fast path over the calendar and the shared timestamp answers. */
+/** Builds the fast path. */
 export function createFastPath(opts: FastPathOptions): FastPath {
-  const { calendar, answers, isAccepting, observe, log } = opts;
+  const { isAccepting, observe } = opts;
 
   const finish = (res: ServerResponse, answer: Answer, route: string, method: string, started: number): void => {
     writeAnswer(res, answer, method === 'POST');
     observe(route, method, answer.status, (performance.now() - started) / 1000);
   };
 
-  const submit = (req: IncomingMessage, res: ServerResponse, digest: Buffer, started: number): void => {
-    calendar.submit(digest).then(
-      (proof) => finish(res, proofAnswer(proof), '/digest', 'POST', started),
-      (err: Error) => finish(res, errorAnswer(err, 'POST', req.url, log), '/digest', 'POST', started),
-    );
+  const submit = (res: ServerResponse, digest: Buffer, started: number): void => {
+    void opts.submit(digest, '/digest').then((answer) => finish(res, answer, '/digest', 'POST', started));
   };
 
   const takeDigest = (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -57,7 +51,7 @@ export function createFastPath(opts: FastPathOptions): FastPath {
     if (!(expected <= MAX_DIGEST_BYTES)) return false;
     const started = performance.now();
     if (expected === 0) {
-      submit(req, res, EMPTY, started);
+      submit(res, EMPTY, started);
       return true;
     }
     // The body is at most 64 bytes, nearly always one chunk. Submit once all of it is here rather than
@@ -65,22 +59,16 @@ export function createFastPath(opts: FastPathOptions): FastPath {
     let body: Buffer | undefined;
     req.on('data', (chunk: Buffer) => {
       body = body === undefined ? chunk : Buffer.concat([body, chunk]);
-      if (body.length === expected) submit(req, res, body, started);
+      if (body.length === expected) submit(res, body, started);
     });
     return true;
   };
 
   const takeTimestamp = (req: IncomingMessage, res: ServerResponse, url: string): boolean => {
     const started = performance.now();
-    const answer = answers.answer(url.slice(TIMESTAMP_PREFIX.length), req.headers['if-none-match']);
-    if (answer instanceof Promise) {
-      answer.then(
-        (a) => finish(res, a, '/timestamp/*', 'GET', started),
-        (err: Error) => finish(res, errorAnswer(err, 'GET', url, log), '/timestamp/*', 'GET', started),
-      );
-    } else {
-      finish(res, answer, '/timestamp/*', 'GET', started);
-    }
+    const answer = opts.timestamp(url.slice(TIMESTAMP_PREFIX.length), req.headers['if-none-match'], url);
+    if (answer instanceof Promise) void answer.then((a) => finish(res, a, '/timestamp/*', 'GET', started));
+    else finish(res, answer, '/timestamp/*', 'GET', started);
     return true;
   };
 

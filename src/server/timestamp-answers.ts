@@ -17,13 +17,18 @@ const BAD_HEX = plainAnswer(400, 'commitment must be hex-encoded bytes', CACHE.y
 const PENDING = plainAnswer(404, 'Pending confirmation in Bitcoin blockchain', CACHE.pending);
 const NOT_FOUND = plainAnswer(404, 'Not found', CACHE.pending);
 
-/** Answers timestamp requests from the store, through a proof cache. */
+/**
+ * Reads one message: its proof (body and ETag) when stored, else the answer saying why not. In the
+ * daemon this reads the store; in an HTTP front it asks the daemon (http-front-worker.ts).
+ */
+export type ProofLoader = (msg: Buffer) => Promise<CachedProof | Answer>;
+
+/** Answers timestamp requests through a proof cache in front of `load`. */
 export class TimestampAnswers {
   private readonly cache: ProofCache;
 
   constructor(
-    private readonly calendar: CalendarApi,
-    private readonly bitcoin: BitcoinApi | undefined,
+    private readonly load: ProofLoader,
     cacheEntries = DEFAULT_CACHE_ENTRIES,
   ) {
     this.cache = new ProofCache(cacheEntries, CACHE_TTL_MS);
@@ -32,7 +37,7 @@ export class TimestampAnswers {
   /**
    * The answer for `hex` (everything after `/timestamp/`, query string included: the reference decodes
    * the raw path). Synchronous for a cache hit or bad hex (the hot path: clients polling the same
-   * commitments), so that case costs no promise; a promise when the store must be read.
+   * commitments), so that case costs no promise; a promise when the proof must be loaded.
    */
   answer(hex: string, ifNoneMatch: string | undefined): Answer | Promise<Answer> {
     const msg = decodeHex(hex);
@@ -41,28 +46,32 @@ export class TimestampAnswers {
     if (msg.length > MAX_MSG_LENGTH) return NOT_FOUND;
     // `hex` passed decodeHex: lower-casing it gives the key re-encoding `msg` would, without a second
     // Buffer and hex encoding per request.
-    const hit = this.cache.get(hex.toLowerCase());
+    const key = hex.toLowerCase();
+    const hit = this.cache.get(key);
     if (hit !== undefined) return found(hit, ifNoneMatch);
-    return this.load(msg).then((proof) => (proof !== undefined ? found(proof, ifNoneMatch) : this.missing(msg)));
+    return this.load(msg).then((loaded) => {
+      if ('status' in loaded) return loaded;
+      this.cache.set(key, loaded);
+      return found(loaded, ifNoneMatch);
+    });
   }
+}
 
-  private async load(msg: Buffer): Promise<CachedProof | undefined> {
-    const proof = await this.calendar.getTimestamp(msg);
-    if (proof === undefined) return undefined;
-    const body = Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength);
-    const entry = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    this.cache.set(msg.toString('hex'), entry);
-    return entry;
-  }
-
-  private missing(msg: Uint8Array): Answer {
-    const mined = this.bitcoin?.statusSource.lookup(msg);
+/** The daemon's loader: the calendar's store, then the pending set and the stamper for the 404 text. */
+export function storeLoader(calendar: CalendarApi, bitcoin: BitcoinApi | undefined): ProofLoader {
+  return async (msg) => {
+    const proof = await calendar.getTimestamp(msg);
+    if (proof !== undefined) {
+      const body = Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength);
+      return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    }
+    const mined = bitcoin?.statusSource.lookup(msg);
     if (mined !== undefined) {
       const text = `Timestamped by transaction ${mined.txid}; waiting for ${mined.confirmationsNeeded} confirmations`;
       return plainAnswer(404, text, CACHE.pending);
     }
-    return this.calendar.isPending(msg) ? PENDING : NOT_FOUND;
-  }
+    return calendar.isPending(msg) ? PENDING : NOT_FOUND;
+  };
 }
 
 function found(proof: CachedProof, ifNoneMatch: string | undefined): Answer {
