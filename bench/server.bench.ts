@@ -4,7 +4,8 @@
 // Sizes: BENCH_SECONDS (10), BENCH_CLIENTS_SLOW (10000), BENCH_CLIENTS_FAST (2000), BENCH_GET_CLIENTS (100),
 // BENCH_PROOFS (10000), BENCH_GET_PATHS (100), BENCH_PENDING (1000000); BENCH_ONLY=base,a,b,c,d picks
 // scenarios (base: a bare node:http server, what this machine and load generator allow at all);
-// BENCH_LOADGEN=wrk|autocannon; BENCH_FAST_PATH=0 serves through fastify only.
+// BENCH_LOADGEN=wrk|autocannon; BENCH_FAST_PATH=0 serves through fastify only; BENCH_FRONTS=N adds N HTTP
+// front processes (BENCH_DAEMON_SERVES=0: only they accept). RSS and CPU are the daemon's alone.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Calendar, initCalendarDir, Journal, MacChecker } from '../src/calendar/index.js';
 import { Timestamp, toHex } from '../src/core/index.js';
-import { buildServer } from '../src/server/index.js';
+import { buildServer, startHttpFronts } from '../src/server/index.js';
 import { loadGenerator, type LoadResult, runLoad } from './load.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -198,10 +199,12 @@ async function serve(config: ServeConfig): Promise<void> {
   const paths = config.proofs > 0 ? await storeProofs(calendar, config.proofs) : [];
   const app = buildServer({ calendar, version: 'bench', logger, fastPath: process.env.BENCH_FAST_PATH !== '0' });
   await app.listen({ port: 0, host: '127.0.0.1', backlog: 16_384 });
+  const address = app.server.address();
+  const fronts = env('BENCH_FRONTS', 0);
+  if (fronts > 0) await startHttpFronts(app, { count: fronts, daemonServes: process.env.BENCH_DAEMON_SERVES !== '0' });
   let peakRss = process.memoryUsage().rss;
   let cpuMark = process.cpuUsage();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  const address = app.server.address();
   process.send!({ port: typeof address === 'object' && address ? address.port : 0, paths, pendingCount: calendar.pendingCount() });
   process.on('message', async (msg) => {
     if (msg === 'mark') {

@@ -29,6 +29,11 @@ export const otsdErrors = {
     503,
     (port: number) => `port ${port} is already in use (another otsd?); stop it or choose another --rpc-port`,
   ),
+  OTS_ERR_HTTP_FRONTS_FAILED: defineError(
+    'OTS_ERR_HTTP_FRONTS_FAILED',
+    503,
+    (count: number) => `the ${count} HTTP front process(es) did not start; see the log, or run with --http-fronts 0`,
+  ),
   OTS_ERR_LISTEN_FAILED: defineError(
     'OTS_ERR_LISTEN_FAILED',
     503,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import pino, { type Logger } from 'pino';
 import { attachReplicationLog, BackupExporter, Calendar } from '../calendar/index.js';
-import { buildServer } from '../server/index.js';
+import { buildServer, startHttpFronts } from '../server/index.js';
 import { addBitcoinOptions, type BitcoinHandle, startBitcoin } from './bitcoin-wiring.js';
 import { envName, intInRange } from './config.js';
 import { ignoreHangup, type LogFile, openLogFile } from './log-file.js';
@@ -28,6 +28,7 @@ export interface RunOptions {
   rpcAddress: string;
   roundMs: number;
   maxPending?: number;
+  httpFronts: number;
   replicationLog?: boolean;
   debugFile?: string;
   logLevel: string;
@@ -45,6 +46,12 @@ export function registerRunCommand(program: Command): Command {
     .option('--rpc-address <host>', 'address to listen on', 'localhost')
     .option('--round-ms <ms>', 'length of an aggregation round', intInRange(10, 60_000), DEFAULT_ROUND_MS)
     .option('--max-pending <n>', 'digests waiting for a round before POST /digest answers 503', intInRange(1, 100_000_000))
+    .option(
+      '--http-fronts <n>',
+      'extra processes that serve HTTP on the same port (the calendar stays in this one); 1 on 2 cores',
+      intInRange(0, 64),
+      0,
+    )
     .option('--replication-log', 'log every store write to replication.log first (otsd reindex, GET /experimental/log)')
     .option('--debug-file <file>', 'write the log (JSON lines) to this file instead of stdout')
     .addOption(
@@ -113,7 +120,18 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.rpcPort;
-  log.info({ port, host: opts.rpcAddress, uri: calendar.uri, roundMs: opts.roundMs }, 'otsd listening');
+  if (opts.httpFronts > 0) {
+    try {
+      await startHttpFronts(app, { count: opts.httpFronts });
+    } catch (err) {
+      log.error({ err }, 'HTTP fronts failed to start');
+      await app.close();
+      await bitcoin?.stop();
+      await calendar.close();
+      failAndExit(otsdErrors.OTS_ERR_HTTP_FRONTS_FAILED(opts.httpFronts).causedBy(err));
+    }
+  }
+  log.info({ port, host: opts.rpcAddress, uri: calendar.uri, roundMs: opts.roundMs, httpFronts: opts.httpFronts }, 'otsd listening');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -1,6 +1,6 @@
 // The HTTP API (SPEC §9) as a fastify app: one plugin per route group, the error handler and the
 // header hooks in one place each, and the Node server limits (timeouts, header size) set here.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -9,6 +9,7 @@ import type { Answer } from './answer.js';
 import { errorAnswer, sendError } from './error-handler.js';
 import { serverErrors } from './errors.js';
 import { createFastPath, type FastPath } from './fast-path.js';
+import { type FrontHostParts, registerFrontHost } from './http-fronts.js';
 import { ALLOWED_METHODS, headerHooks } from './hooks.js';
 import { createMetrics, metricsRoute } from './metrics.js';
 import { welcomeRoute } from './pages/welcome-route.js';
@@ -113,8 +114,15 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     clientErrorHandler: (err, socket) => answerClientError(err, socket, maxHeaderBytes),
     serverFactory: (handler, factoryOpts) => nodeServer(handler, factoryOpts, timeouts, fastPath),
   });
+  const frontHost: FrontHostParts = { submit, timestamp, observe: metrics.observeRequest, log, maxHeaderBytes, timeouts };
+  registerFrontHost(app, frontHost);
   app.addHook('preClose', async () => {
     isAccepting = false;
+    // HTTP fronts finish their requests while the calendar still runs rounds (it closes after us).
+    await frontHost.running?.drain();
+  });
+  app.addHook('onClose', async () => {
+    await frontHost.running?.close();
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => sendError(err, req, reply, log));
@@ -145,20 +153,27 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/**
- * Node's HTTP server as fastify would create it (same options and timeouts), with the fast path asked
- * first. `http` carries maxHeaderSize, headersTimeout and connectionsCheckingInterval.
- */
+/** The fast path asked first, then fastify's handler. */
 function nodeServer(handler: Handler, factoryOpts: { http?: object }, timeouts: ServerTimeouts, fastPath: FastPath | undefined) {
-  const server = createServer(factoryOpts.http ?? {}, fastPath === undefined ? handler : (req, res) => fastPath(req, res) || handler(req, res));
+  return createNodeServer(fastPath === undefined ? handler : (req, res) => fastPath(req, res) || handler(req, res), factoryOpts.http ?? {}, timeouts);
+}
+
+/**
+ * Node's HTTP server as fastify would create it: the same options (maxHeaderSize, headersTimeout,
+ * connectionsCheckingInterval) and timeouts. Also what an HTTP front listens with.
+ */
+export function createNodeServer(handler: Handler, http: ServerOptionsHttp, timeouts: ServerTimeouts): Server {
+  const server = createServer({ headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs, ...http }, handler);
   server.keepAliveTimeout = timeouts.keepAliveMs;
   server.requestTimeout = timeouts.requestMs;
   server.setTimeout(timeouts.idleMs);
   return server;
 }
 
+type ServerOptionsHttp = { maxHeaderSize?: number; headersTimeout?: number; connectionsCheckingInterval?: number };
+
 /** Answers protocol-level refusals (before fastify routes) with our coded JSON, then closes. */
-function answerClientError(err: Error & { code?: string }, socket: Socket, maxHeaderBytes: number): void {
+export function answerClientError(err: Error & { code?: string }, socket: Socket, maxHeaderBytes: number): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const error =
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'

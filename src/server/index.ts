@@ -9,6 +9,7 @@ export {
 } from './build-server.js';
 export type { BitcoinApi, CalendarApi, HealthReport, MinedStatus } from './calendar-api.js';
 export { serverErrors } from './errors.js';
+export { type HttpFrontOptions, type RunningFronts, startHttpFronts } from './http-fronts.js';
 export { MAX_DIGEST_BYTES } from './routes/digest.js';
 export { BACKUP_CHUNKS_HEADER, JOURNAL_LENGTH_HEADER, type BackupApi } from './routes/backup.js';
 export { buildMirrorServer, type MirrorServerOptions } from './mirror-server.js';
