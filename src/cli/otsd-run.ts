@@ -122,7 +122,7 @@ export async function runDaemon(opts: RunOptions): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : opts.rpcPort;
   if (opts.httpFronts > 0) {
     try {
-      await startHttpFronts(app, { count: opts.httpFronts });
+      await startHttpFronts(app, { count: opts.httpFronts, backlog: LISTEN_BACKLOG });
     } catch (err) {
       log.error({ err }, 'HTTP fronts failed to start');
       await app.close();

@@ -10,6 +10,8 @@ export interface FrontConfig {
   internalPath: string;
   maxHeaderBytes: number;
   timeouts: ServerTimeouts;
+  /** Accept-queue length to listen with (the daemon's; see HttpFrontOptions.backlog). */
+  backlog: number;
 }
 
 /** Log levels a front forwards to the daemon's logger. */

@@ -96,7 +96,7 @@ function start(config: FrontConfig, handle: Server): void {
   const http = createNodeServer(handler, { maxHeaderSize: config.maxHeaderBytes }, config.timeouts);
   http.on('clientError', (err, socket) => answerClientError(err, socket as Socket, config.maxHeaderBytes));
   setInterval(flushObserved, OBSERVE_FLUSH_MS).unref();
-  http.listen(handle, () => send({ t: 'ready' }));
+  http.listen(handle, config.backlog, () => send({ t: 'ready' }));
   server = http;
 }
 

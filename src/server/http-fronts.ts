@@ -38,6 +38,12 @@ export interface HttpFrontOptions {
    * the daemon). False leaves all HTTP to the fronts.
    */
   daemonServes?: boolean;
+  /**
+   * The accept-queue length the daemon listened with. A front listens on the same socket again, and a
+   * second listen() sets the queue length anew (Node's default is 511): pass the daemon's, or a burst
+   * of thousands of (re)connecting clients overflows the queue and waits for TCP retransmits.
+   */
+  backlog?: number;
 }
 
 /** The fronts of one server, stopped by the server's close. */
@@ -48,6 +54,8 @@ export interface RunningFronts {
   close(): Promise<void>;
 }
 
+/** Node's own default accept-queue length. */
+const DEFAULT_BACKLOG = 511;
 /** A front that exits unexpectedly is restarted after this. */
 const RESTART_DELAY_MS = 1000;
 /** A front still running this long after 'drain' is killed. */
@@ -73,7 +81,7 @@ export async function startHttpFronts(app: FastifyInstance, opts: HttpFrontOptio
   internal.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => internal.once('error', reject).listen(internalPath, resolve));
 
-  const config = { internalPath, maxHeaderBytes: host.maxHeaderBytes, timeouts: host.timeouts };
+  const config = { internalPath, maxHeaderBytes: host.maxHeaderBytes, timeouts: host.timeouts, backlog: opts.backlog ?? DEFAULT_BACKLOG };
   const fronts = new Set<ChildProcess>();
   let draining = false;
   const spawnFront = (): Promise<void> =>
