@@ -36,11 +36,14 @@ export function pendingSuffix(idx: number, mac: Uint8Array, uri: string): Uint8A
 }
 
 /**
- * The digests of one round in arrival order, nonced and hashed as they arrive (the tree leaves), so the
- * round itself only builds the tree and the responses. Leaves and nonces live in two growing buffers.
+ * The digests of one round in arrival order, nonced and hashed as they arrive (the tree leaves), and the
+ * merkle tree grown with them: each completed pair is hashed when its second node arrives, so closing the
+ * round only finishes the right edge (at most one node per level) instead of hashing ~n nodes while
+ * every submitter of the round waits. Each level is one growing buffer of 32-byte nodes.
  */
 export class RoundBatch {
-  private leafBuf: Buffer = Buffer.allocUnsafe(32 * 256);
+  /** levels[0] holds the leaves; levels[l][j] = sha256(levels[l-1][2j] || levels[l-1][2j+1]). */
+  private readonly levels: Buffer[] = [Buffer.allocUnsafe(32 * 256)];
   private nonceBuf: Buffer = Buffer.allocUnsafe(NONCE_LENGTH * 256);
   private readonly scratch = Buffer.allocUnsafe(MAX_DIGEST_LENGTH + NONCE_LENGTH);
   private readonly views = Array.from({ length: MAX_DIGEST_LENGTH + 1 }, (_, len) => this.scratch.subarray(0, len + NONCE_LENGTH));
@@ -50,24 +53,46 @@ export class RoundBatch {
   add(digest: Uint8Array, nonce: Uint8Array): void {
     if (nonce.length < NONCE_LENGTH) throw new RangeError(`nonce of ${nonce.length} bytes, ${NONCE_LENGTH} needed`);
     if (nonce.length > NONCE_LENGTH) nonce = nonce.subarray(0, NONCE_LENGTH);
-    if (this.count * 32 === this.leafBuf.length) {
-      this.leafBuf = grow(this.leafBuf, this.count * 32);
-      this.nonceBuf = grow(this.nonceBuf, this.count * NONCE_LENGTH);
-    }
+    if (this.count * NONCE_LENGTH === this.nonceBuf.length) this.nonceBuf = grow(this.nonceBuf, this.count * NONCE_LENGTH);
     this.scratch.set(digest, 0);
     this.scratch.set(nonce, digest.length);
     this.nonceBuf.set(nonce, this.count * NONCE_LENGTH);
-    this.leafBuf.set(sha256(this.views[digest.length]!), this.count * 32);
+    this.setNode(0, this.count, sha256(this.views[digest.length]!));
+    // A right child completes its pair: hash the parent now, and up while parents are right children.
+    for (let l = 0, j = this.count; j & 1; l++, j >>>= 1) {
+      const level = this.levels[l]!;
+      this.setNode(l + 1, j >>> 1, sha256(level.subarray(32 * (j - 1), 32 * (j + 1))));
+    }
     this.count++;
   }
 
-  /** The leaves (32 bytes each, contiguous) and nonces (16 bytes each). */
-  get leaves(): Buffer {
-    return this.leafBuf;
+  /**
+   * The finished tree, level by level (SPEC §5.1: adjacent pairs, an odd last node carried up unchanged).
+   * Every node but the last of each level exists already; the last is hashed or carried here.
+   */
+  tree(): { levels: Buffer[]; counts: number[] } {
+    const counts = [this.count];
+    for (let c = this.count; c > 1; ) counts.push((c = (c + 1) >>> 1));
+    for (let l = 1; l < counts.length; l++) {
+      const j = counts[l]! - 1;
+      const below = this.levels[l - 1]!;
+      // Only nodes built from complete pairs exist yet (floor(n / 2^l) of ceil(n / 2^l)): the last one
+      // may involve a node carried up from below, so it is always (re)made now.
+      if (2 * j + 1 < counts[l - 1]!) this.setNode(l, j, sha256(below.subarray(64 * j, 64 * j + 64)));
+      else this.setNode(l, j, below.subarray(64 * j, 64 * j + 32));
+    }
+    return { levels: this.levels.slice(0, counts.length), counts };
   }
 
   get nonces(): Buffer {
     return this.nonceBuf;
+  }
+
+  private setNode(level: number, index: number, node: Uint8Array): void {
+    let buf = this.levels[level];
+    if (buf === undefined) this.levels[level] = buf = Buffer.allocUnsafe(32 * 256);
+    else if (32 * index === buf.length) this.levels[level] = buf = grow(buf, 32 * index);
+    buf.set(node, 32 * index);
   }
 }
 
@@ -103,22 +128,7 @@ export function commitRound(batch: RoundBatch, idx: number, macs: MacChecker, ur
   const n = batch.count;
   if (n === 0) throw new RangeError('a round needs at least one digest');
   const nonceBuf = batch.nonces;
-  // Each level is one contiguous buffer of 32-byte nodes: adjacent pairs hash straight from it, and
-  // no per-node object outlives its hash call (100k-digest rounds would otherwise churn the GC).
-  const levels: Buffer[] = [batch.leaves];
-  const counts: number[] = [n];
-  for (let count = n; count > 1; ) {
-    const level = levels[levels.length - 1]!;
-    const half = count >>> 1;
-    const nextCount = half + (count & 1);
-    const next = Buffer.allocUnsafe(32 * nextCount);
-    for (let j = 0; j < half; j++) next.set(sha256(level.subarray(64 * j, 64 * j + 64)), 32 * j);
-    // An odd leftover is carried up unchanged (not duplicated, not re-hashed).
-    if (count & 1) level.copy(next, 32 * half, 32 * (count - 1), 32 * count);
-    levels.push(next);
-    counts.push(nextCount);
-    count = nextCount;
-  }
+  const { levels, counts } = batch.tree();
   const root = new Uint8Array(levels[levels.length - 1]!.subarray(0, 32));
   const commitment = macs.commit(idx, root);
   const suffix = Buffer.from(pendingSuffix(idx, commitment.subarray(36, 44), uri));
