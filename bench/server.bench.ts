@@ -1,7 +1,7 @@
 // HTTP API under load (SPEC §9, issue #4 benchmark): a real calendar + server in a child process on
 // loopback, driven by wrk or autocannon (bench/load.ts: keep-alive connections, each resubmitting as
 // soon as it is answered). Run: node --import tsx bench/server.bench.ts   (or npm run bench:server)
-// Sizes: BENCH_SECONDS (10), BENCH_CLIENTS_SLOW (10000), BENCH_CLIENTS_FAST (2000), BENCH_GET_CLIENTS (100),
+// Sizes: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5, POST scenarios), BENCH_CLIENTS_SLOW (10000), BENCH_CLIENTS_FAST (2000), BENCH_GET_CLIENTS (100),
 // BENCH_PROOFS (10000), BENCH_GET_PATHS (100), BENCH_PENDING (1000000); BENCH_ONLY=base,a,b,c,d picks
 // scenarios (base: a bare node:http server, what this machine and load generator allow at all);
 // BENCH_LOADGEN=wrk|autocannon; BENCH_FAST_PATH=0 serves through fastify only; BENCH_FRONTS=N adds N HTTP
@@ -17,11 +17,14 @@ import { pino } from 'pino';
 import { Calendar, initCalendarDir, Journal, MacChecker } from '../src/calendar/index.js';
 import { Timestamp, toHex } from '../src/core/index.js';
 import { buildServer, startHttpFronts } from '../src/server/index.js';
+import { closedLoop } from './closed-loop.js';
 import { loadGenerator, type LoadResult, runLoad } from './load.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = env('BENCH_SECONDS', 10);
 const ONLY = (process.env.BENCH_ONLY ?? 'base,a,b,c,d').split(',');
+const WARMUP = env('BENCH_WARMUP_SECONDS', 5);
+const FRONTS = env('BENCH_FRONTS', 0);
 
 /** What the parent asks the server child to set up. */
 interface ServeConfig {
@@ -57,17 +60,27 @@ async function main(): Promise<void> {
 async function postScenario(title: string, clients: number, roundMs: number): Promise<void> {
   const server = await startChild({ roundMs, proofs: 0, pending: 0, maxPending: clients * 2 });
   try {
+    const body = randomBytes(16).toString('hex');
+    if (process.env.BENCH_LOADGEN === undefined) {
+      // Default: our closed loop, whose connections stay open from the warm-up into the measured window.
+      await server.mark();
+      const phases = closedLoop({ port: server.port, request: digestRequest(body), connections: clients, warmupSeconds: WARMUP, seconds: SECONDS, timeoutSeconds: 10 });
+      // CPU is counted from the end of the warm-up.
+      setTimeout(() => void server.mark(), WARMUP * 1000);
+      const { warmup, measured } = await phases;
+      report(`   warm-up, ${WARMUP} s (connections opening; not counted)`, warmup);
+      report(title, measured, await server.rss());
+      return;
+    }
+    const load = (seconds: number) =>
+      runLoad({ origin: `http://127.0.0.1:${server.port}`, method: 'POST', path: '/digest', body, connections: clients, seconds, timeoutSeconds: 10 });
+    if (WARMUP > 0) {
+      // wrk and autocannon close their connections between runs: this warm-up only warms the server.
+      await server.mark();
+      report(`   warm-up, ${WARMUP} s (not counted)`, await load(WARMUP), await server.rss());
+    }
     await server.mark();
-    const result = await runLoad({
-      origin: `http://127.0.0.1:${server.port}`,
-      method: 'POST',
-      path: '/digest',
-      body: randomBytes(16).toString('hex'),
-      connections: clients,
-      seconds: SECONDS,
-      timeoutSeconds: 10,
-    });
-    report(title, result, await server.rss());
+    report(title, await load(SECONDS), await server.rss());
   } finally {
     await server.stop();
   }
@@ -114,6 +127,11 @@ async function pendingRssScenario(): Promise<void> {
   }
 }
 
+/** POST /digest with `body` as the digest, as a client library sends it. */
+function digestRequest(body: string): Buffer {
+  return Buffer.from(`POST /digest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+}
+
 /** The same loads against a node:http server that answers at once: the most this machine gives. */
 async function bareScenario(): Promise<void> {
   const server = await startChild({ roundMs: 0, proofs: 0, pending: 0, maxPending: 0, bare: true });
@@ -130,17 +148,22 @@ async function bareScenario(): Promise<void> {
   }
 }
 
-function report(title: string, r: LoadResult, server: { rss: number; cpuMs: number }): void {
+function report(title: string, r: LoadResult, server?: { rss: number; cpuMs: number }): void {
   const answered = r.ok + r.non2xx;
   console.log(title);
   console.log(
     `   ${(r.ok / r.seconds).toFixed(0)} ok/s (${r.tool}), ` +
       `latency p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, max ${r.max.toFixed(0)} ms, ` +
-      `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, server peak RSS ${(server.rss / 2 ** 20).toFixed(0)} MB`,
+      `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}` +
+      (server ? `, ${FRONTS > 0 ? 'daemon' : 'server'} peak RSS ${(server.rss / 2 ** 20).toFixed(0)} MB` : ''),
   );
-  // CPU per answer says what one core could sustain, whatever else shares the machine.
+  if (server === undefined) return;
+  // CPU per answer says what one core could sustain, whatever else shares the machine. With fronts it
+  // is the daemon's alone (the fronts' HTTP work is not in it).
   const usPerReq = (server.cpuMs * 1000) / Math.max(1, answered);
-  console.log(`   server CPU ${usPerReq.toFixed(0)} µs per answer (~${(1e6 / usPerReq).toFixed(0)} answers/s per core), load average ${loadavg()[0]!.toFixed(1)}`);
+  console.log(
+    `   ${FRONTS > 0 ? 'daemon' : 'server'} CPU ${usPerReq.toFixed(0)} µs per answer (~${(1e6 / usPerReq).toFixed(0)} answers/s per core), load average ${loadavg()[0]!.toFixed(1)}`,
+  );
 }
 
 interface Child {
@@ -200,8 +223,7 @@ async function serve(config: ServeConfig): Promise<void> {
   const app = buildServer({ calendar, version: 'bench', logger, fastPath: process.env.BENCH_FAST_PATH !== '0' });
   await app.listen({ port: 0, host: '127.0.0.1', backlog: 16_384 });
   const address = app.server.address();
-  const fronts = env('BENCH_FRONTS', 0);
-  if (fronts > 0) await startHttpFronts(app, { count: fronts, daemonServes: process.env.BENCH_DAEMON_SERVES !== '0' });
+  if (FRONTS > 0) await startHttpFronts(app, { count: FRONTS, daemonServes: process.env.BENCH_DAEMON_SERVES !== '0', backlog: 16_384 });
   let peakRss = process.memoryUsage().rss;
   let cpuMark = process.cpuUsage();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);

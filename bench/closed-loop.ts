@@ -1,0 +1,119 @@
+// A closed-loop HTTP/1.1 load generator for the POST scenarios of bench/server.bench.ts: N keep-alive
+// connections, each sending the same request again as soon as its answer is in. Unlike wrk and
+// autocannon it keeps its connections from the warm-up into the measured window, so the measured
+// window is the steady state the targets describe; the warm-up (connection storm, cold JIT,
+// first rounds) is reported on its own line. Answers must carry Content-Length (ours always do).
+import { connect, type Socket } from 'node:net';
+import type { LoadResult } from './load.js';
+
+/** What to send and for how long. */
+export interface ClosedLoopOptions {
+  port: number;
+  /** The raw request bytes, sent unchanged every time. */
+  request: Buffer;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+  timeoutSeconds: number;
+}
+
+/** Counts of one phase; latencies in ms. */
+class Phase {
+  readonly latencies: number[] = [];
+  ok = 0;
+  non2xx = 0;
+  errors = 0;
+  timeouts = 0;
+
+  constructor(readonly startMs: number) {}
+
+  result(tool: string, endMs: number): LoadResult {
+    const sorted = Float64Array.from(this.latencies).sort();
+    const at = (q: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+    return {
+      tool,
+      seconds: (endMs - this.startMs) / 1000,
+      ok: this.ok,
+      non2xx: this.non2xx,
+      errors: this.errors + this.timeouts,
+      timeouts: this.timeouts,
+      p50: at(0.5),
+      p99: at(0.99),
+      max: sorted.length === 0 ? 0 : sorted[sorted.length - 1]!,
+    };
+  }
+}
+
+/** Runs the warm-up, then the measured window on the same connections; resolves with both. */
+export async function closedLoop(opts: ClosedLoopOptions): Promise<{ warmup: LoadResult; measured: LoadResult }> {
+  const start = performance.now();
+  const warmup = new Phase(start);
+  let measured: Phase | undefined = undefined as Phase | undefined;
+  let stopped = false;
+  const sockets = new Set<Socket>();
+
+  /** One connection's loop: send, read one answer, record it, send again. */
+  const open = (): void => {
+    const socket = connect({ port: opts.port, host: '127.0.0.1', noDelay: true });
+    sockets.add(socket);
+    let sentAt = 0;
+    let buffered: Buffer | undefined;
+    const send = () => {
+      sentAt = performance.now();
+      socket.write(opts.request);
+    };
+    socket.on('connect', send);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = buffered === undefined ? chunk : Buffer.concat([buffered, chunk]);
+      const answer = parseAnswer(buffered);
+      if (answer === undefined) return;
+      buffered = answer.rest.length > 0 ? answer.rest : undefined;
+      const now = performance.now();
+      // An answer counts in the window it arrives in (answers per second of that window, as wrk and
+      // autocannon count); its latency is measured from its own request, whenever that was sent.
+      const phase = measured ?? warmup;
+      if (answer.status >= 200 && answer.status < 300) phase.ok++;
+      else phase.non2xx++;
+      phase.latencies.push(now - sentAt);
+      if (!stopped) send();
+    });
+    socket.on('error', () => {
+      (measured ?? warmup).errors++;
+    });
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (!stopped) setTimeout(open, 100);
+    });
+    // A request unanswered this long counts as a timeout; the connection starts over.
+    socket.setTimeout(opts.timeoutSeconds * 1000, () => {
+      (measured ?? warmup).timeouts++;
+      socket.destroy();
+    });
+  };
+
+  for (let i = 0; i < opts.connections; i++) open();
+  await sleep(opts.warmupSeconds * 1000);
+  const warmupEnd = performance.now();
+  measured = new Phase(warmupEnd);
+  await sleep(opts.seconds * 1000);
+  stopped = true;
+  const end = performance.now();
+  for (const socket of sockets) socket.destroy();
+  return { warmup: warmup.result('closed-loop (warm-up)', warmupEnd), measured: measured.result('closed-loop, warm connections', end) };
+}
+
+/** Status and the bytes after one complete answer, or undefined while it is incomplete. */
+function parseAnswer(data: Buffer): { status: number; rest: Buffer } | undefined {
+  const headEnd = data.indexOf('\r\n\r\n');
+  if (headEnd < 0) return undefined;
+  const head = data.toString('latin1', 0, headEnd);
+  const match = /\r\ncontent-length: *(\d+)/i.exec(head);
+  const length = match ? Number(match[1]) : 0;
+  const end = headEnd + 4 + length;
+  if (data.length < end) return undefined;
+  return { status: Number(head.slice(9, 12)), rest: data.subarray(end) };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
