@@ -1,7 +1,7 @@
 // HTTP API under load (SPEC §9, issue #4 benchmark): a real calendar + server in a child process on
 // loopback, driven by wrk or autocannon (bench/load.ts: keep-alive connections, each resubmitting as
 // soon as it is answered). Run: node --import tsx bench/server.bench.ts   (or npm run bench:server)
-// Sizes: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5, POST scenarios), BENCH_CLIENTS_SLOW (10000), BENCH_CLIENTS_FAST (2000), BENCH_GET_CLIENTS (100),
+// Sizes: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (10, POST scenarios), BENCH_CLIENTS_SLOW (10000), BENCH_CLIENTS_FAST (2000), BENCH_GET_CLIENTS (100),
 // BENCH_PROOFS (10000), BENCH_GET_PATHS (100), BENCH_PENDING (1000000); BENCH_ONLY=base,a,b,c,d picks
 // scenarios (base: a bare node:http server, what this machine and load generator allow at all);
 // BENCH_LOADGEN=wrk|autocannon; BENCH_FAST_PATH=0 serves through fastify only; BENCH_FRONTS=N adds N HTTP
@@ -23,7 +23,7 @@ import { loadGenerator, type LoadResult, runLoad } from './load.js';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = env('BENCH_SECONDS', 10);
 const ONLY = (process.env.BENCH_ONLY ?? 'base,a,b,c,d').split(',');
-const WARMUP = env('BENCH_WARMUP_SECONDS', 5);
+const WARMUP = env('BENCH_WARMUP_SECONDS', 10);
 const FRONTS = env('BENCH_FRONTS', 0);
 
 /** What the parent asks the server child to set up. */
