@@ -27,6 +27,19 @@ describe('HTTP fronts', () => {
     assert.match(metrics, /otsd_http_request_duration_seconds_count\{route="\/digest",method="POST",status="200"\} 20/);
   });
 
+  it('restarts a front that dies, and keeps answering meanwhile', async (t) => {
+    const calendar = await openTestCalendar(t);
+    const { app, port } = await startTestServer(t, calendar);
+    const fronts = await startHttpFronts(app, { count: 1 });
+    const [first] = fronts.pids();
+    process.kill(first!, 'SIGKILL');
+    // The daemon still accepts while the front is down.
+    assert.equal((await rawRequest(port, post('/digest', length(1), 'a'))).status, 200);
+    for (let i = 0; i < 60 && (fronts.pids().length === 0 || fronts.pids()[0] === first); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(fronts.pids().length, 1);
+    assert.notEqual(fronts.pids()[0], first);
+  });
+
   it('drain on close: the server closes with fronts running and their processes exit', async (t) => {
     const calendar = await openTestCalendar(t);
     const { app, port } = await startTestServer(t, calendar);

@@ -48,6 +48,8 @@ export interface HttpFrontOptions {
 
 /** The fronts of one server, stopped by the server's close. */
 export interface RunningFronts {
+  /** Process ids of the fronts running now. */
+  pids(): number[];
   /** Fronts stop accepting and finish what they hold (the calendar must still be running). */
   drain(): Promise<void>;
   /** Closes the private socket (after drain). */
@@ -93,6 +95,11 @@ export async function startHttpFronts(app: FastifyInstance, opts: HttpFrontOptio
         fronts.delete(child);
         reject(new Error(`HTTP front exited before it was ready (code ${code}, signal ${signal})`));
         if (draining) return;
+        if (opts.daemonServes === false) {
+          // The daemon closed its copy of the listening socket: there is nothing to hand a new front.
+          host.log.error({ code, signal, front: child.pid }, 'HTTP front exited; not restarted (daemonServes is off)');
+          return;
+        }
         host.log.error({ code, signal, front: child.pid }, 'HTTP front exited; restarting it');
         setTimeout(() => void spawnFront().catch((err: Error) => host.log.error({ err }, 'HTTP front restart failed')), RESTART_DELAY_MS).unref();
       });
@@ -104,6 +111,7 @@ export async function startHttpFronts(app: FastifyInstance, opts: HttpFrontOptio
   host.log.info({ fronts: [...fronts].map((c) => c.pid), daemonServes: opts.daemonServes !== false }, 'HTTP fronts started');
 
   const running: RunningFronts = {
+    pids: () => [...fronts].map((child) => child.pid!).filter((pid) => pid !== undefined),
     drain: async () => {
       draining = true;
       await Promise.all(
