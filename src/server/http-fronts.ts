@@ -6,7 +6,7 @@
 // to this process's handler on a private Unix socket (front-proxy.ts).
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -82,6 +82,8 @@ export async function startHttpFronts(app: FastifyInstance, opts: HttpFrontOptio
   internal.requestTimeout = 0;
   internal.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => internal.once('error', reject).listen(internalPath, resolve));
+  // Only this user's processes (the fronts) may reach the daemon past the fronts' own limits.
+  chmodSync(internalPath, 0o600);
 
   const config = { internalPath, maxHeaderBytes: host.maxHeaderBytes, timeouts: host.timeouts, backlog: opts.backlog ?? DEFAULT_BACKLOG };
   const fronts = new Set<ChildProcess>();
