@@ -103,37 +103,50 @@ export async function startHttpFronts(app: FastifyInstance, opts: HttpFrontOptio
           return;
         }
         host.log.error({ code, signal, front: child.pid }, 'HTTP front exited; restarting it');
-        setTimeout(() => void spawnFront().catch((err: Error) => host.log.error({ err }, 'HTTP front restart failed')), RESTART_DELAY_MS).unref();
+        setTimeout(() => {
+          if (!draining) void spawnFront().catch((err: Error) => host.log.error({ err }, 'HTTP front restart failed'));
+        }, RESTART_DELAY_MS).unref();
       });
       child.send({ t: 'start', config } satisfies ToFront, app.server);
     });
-  await Promise.all(Array.from({ length: opts.count }, spawnFront));
+  const stopAll = async (): Promise<void> => {
+    draining = true;
+    await Promise.all(
+      [...fronts].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            const kill = setTimeout(() => child.kill('SIGKILL'), DRAIN_KILL_MS);
+            child.once('exit', () => clearTimeout(kill));
+            if (child.connected) child.send({ t: 'drain' } satisfies ToFront);
+            else child.kill('SIGKILL');
+          }),
+      ),
+    );
+  };
+  const closeInternal = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => internal.close(() => resolve()));
+    internal.closeAllConnections();
+    await closed;
+    rmSync(internalPath, { force: true });
+  };
+  try {
+    await Promise.all(Array.from({ length: opts.count }, spawnFront));
+  } catch (err) {
+    // None half-started: the fronts that did start are stopped, the private socket removed.
+    await stopAll();
+    await closeInternal();
+    throw err;
+  }
   // The fronts hold their own copies of the listening socket; closing ours leaves theirs open.
   if (opts.daemonServes === false) app.server.close();
   host.log.info({ fronts: [...fronts].map((c) => c.pid), daemonServes: opts.daemonServes !== false }, 'HTTP fronts started');
 
   const running: RunningFronts = {
     pids: () => [...fronts].map((child) => child.pid!).filter((pid) => pid !== undefined),
-    drain: async () => {
-      draining = true;
-      await Promise.all(
-        [...fronts].map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              const kill = setTimeout(() => child.kill('SIGKILL'), DRAIN_KILL_MS);
-              child.once('exit', () => clearTimeout(kill));
-              child.send({ t: 'drain' } satisfies ToFront);
-            }),
-        ),
-      );
-    },
-    close: async () => {
-      await new Promise<void>((resolve) => internal.close(() => resolve()));
-      internal.closeAllConnections();
-      rmSync(internalPath, { force: true });
-    },
+    drain: stopAll,
+    close: closeInternal,
   };
   host.running = running;
   return running;
