@@ -109,9 +109,10 @@ function flushObserved(): void {
 /** Stops accepting, lets requests in flight finish (the daemon keeps its rounds going), then exits. */
 function drain(): void {
   accepting = false;
+  // The last observations go out before the process does (process.send is asynchronous).
   const exit = () => {
-    flushObserved();
-    process.exit(0);
+    if (observed.length > 0 && process.connected) process.send!({ t: 'observed', rows: observed } satisfies ToHost, () => process.exit(0));
+    else process.exit(0);
   };
   if (server === undefined) return exit();
   const http = server as Server & { closeIdleConnections(): void };
