@@ -40,6 +40,13 @@ describe('HTTP fronts', () => {
     assert.notEqual(fronts.pids()[0], first);
   });
 
+  it('a start that cannot complete fails with the reason and leaves the server as it was', async (t) => {
+    const calendar = await openTestCalendar(t);
+    const { app, port } = await startTestServer(t, calendar);
+    await assert.rejects(startHttpFronts(app, { count: 1, socketDir: '/nonexistent/otsd-test' }), /listen E[A-Z]+/);
+    assert.equal((await rawRequest(port, post('/digest', length(1), 'a'))).status, 200);
+  });
+
   it('drain on close: the server closes with fronts running and their processes exit', async (t) => {
     const calendar = await openTestCalendar(t);
     const { app, port } = await startTestServer(t, calendar);

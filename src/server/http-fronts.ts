@@ -44,6 +44,8 @@ export interface HttpFrontOptions {
    * of thousands of (re)connecting clients overflows the queue and waits for TCP retransmits.
    */
   backlog?: number;
+  /** Where the daemon's private socket goes (default: the system's temporary directory). */
+  socketDir?: string;
 }
 
 /** The fronts of one server, stopped by the server's close. */
@@ -75,7 +77,7 @@ export async function startHttpFronts(app: FastifyInstance, opts: HttpFrontOptio
   const host = parts.get(app);
   if (host === undefined) throw new Error('startHttpFronts needs a server made by buildServer');
   if (!app.server.listening) throw new Error('startHttpFronts needs a listening server');
-  const internalPath = join(tmpdir(), `otsd-front-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+  const internalPath = join(opts.socketDir ?? tmpdir(), `otsd-front-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
   // Every route, hooks included, for the requests fronts forward; no timeouts: a log follower's
   // answer streams for as long as it follows, and the fronts' own servers time out slow clients.
   const internal = createServer({ maxHeaderSize: host.maxHeaderBytes + 1024 }, app.routing);
