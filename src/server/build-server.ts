@@ -114,7 +114,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     clientErrorHandler: (err, socket) => answerClientError(err, socket, maxHeaderBytes),
     serverFactory: (handler, factoryOpts) => nodeServer(handler, factoryOpts, timeouts, fastPath),
   });
-  const frontHost: FrontHostParts = { submit, timestamp, observe: metrics.observeRequest, log, maxHeaderBytes, timeouts };
+  const frontHost: FrontHostParts = { submit, timestamp, observe: metrics.observeRequest, log, maxHeaderBytes, maxBodyBytes, timeouts };
   registerFrontHost(app, frontHost);
   app.addHook('preClose', async () => {
     isAccepting = false;

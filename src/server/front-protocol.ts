@@ -9,6 +9,8 @@ export interface FrontConfig {
   /** Unix socket of the daemon's own HTTP handler (every route, for proxied requests). */
   internalPath: string;
   maxHeaderBytes: number;
+  /** The daemon's request body limit (413 past it). */
+  maxBodyBytes: number;
   timeouts: ServerTimeouts;
   /** Accept-queue length to listen with (the daemon's; see HttpFrontOptions.backlog). */
   backlog: number;

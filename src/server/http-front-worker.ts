@@ -81,7 +81,7 @@ function start(config: FrontConfig, handle: Server): void {
     isAccepting: () => accepting,
     observe: (route, method, status, seconds) => void observed.push([route, method, status, seconds]),
   });
-  const proxy = createProxy(config.internalPath, (err, req) =>
+  const proxy = createProxy(config.internalPath, config.maxBodyBytes, (err, req) =>
     log('error', { err: { message: err.message }, method: req.method, url: req.url }, 'forwarding to the daemon failed'),
   );
   const handler = (req: IncomingMessage, res: ServerResponse): void => {

@@ -24,6 +24,7 @@ export interface FrontHostParts {
   observe: (route: string, method: string, status: number, seconds: number) => void;
   log: Logger;
   maxHeaderBytes: number;
+  maxBodyBytes: number;
   timeouts: ServerTimeouts;
   /** buildServer's preClose/onClose hooks call these; set while fronts run. */
   running?: RunningFronts | undefined;
@@ -87,7 +88,7 @@ export async function startHttpFronts(app: FastifyInstance, opts: HttpFrontOptio
   // Only this user's processes (the fronts) may reach the daemon past the fronts' own limits.
   chmodSync(internalPath, 0o600);
 
-  const config = { internalPath, maxHeaderBytes: host.maxHeaderBytes, timeouts: host.timeouts, backlog: opts.backlog ?? DEFAULT_BACKLOG };
+  const config = { internalPath, maxHeaderBytes: host.maxHeaderBytes, maxBodyBytes: host.maxBodyBytes, timeouts: host.timeouts, backlog: opts.backlog ?? DEFAULT_BACKLOG };
   const fronts = new Set<ChildProcess>();
   let draining = false;
   const spawnFront = (): Promise<void> =>
