@@ -47,13 +47,6 @@ function frameworkCode(err: FastifyError, status: number): string {
 
 function frameworkMessage(err: FastifyError, status: number): string {
   // fastify's own messages are short and carry no paths; prefix them so they read as ours.
-  if (status === 413) return BODY_TOO_LARGE_MESSAGE;
+  if (status === 413) return 'request body is too large; a digest is at most 64 bytes';
   return `request refused: ${String(err.message).toLowerCase()}`;
-}
-
-const BODY_TOO_LARGE_MESSAGE = 'request body is too large; a digest is at most 64 bytes';
-
-/** The 413 answer fastify's body limit produces here; an HTTP front sends it without asking the daemon. */
-export function bodyTooLargeAnswer(): Answer {
-  return json(413, serverErrors.OTS_ERR_HTTP_BODY_TOO_LARGE.code, BODY_TOO_LARGE_MESSAGE, undefined);
 }
