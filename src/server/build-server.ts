@@ -8,7 +8,7 @@ import type { BitcoinApi, CalendarApi } from './calendar-api.js';
 import type { Answer } from './answer.js';
 import { errorAnswer, sendError } from './error-handler.js';
 import { serverErrors } from './errors.js';
-import { createFastPath, type FastPath } from './fast-path.js';
+import { createFastPath } from './fast-path.js';
 import { type FrontHostParts, registerFrontHost } from './http-fronts.js';
 import { ALLOWED_METHODS, headerHooks } from './hooks.js';
 import { createMetrics, metricsRoute } from './metrics.js';
@@ -102,17 +102,11 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     // are logged by the error handler with the logger given here.
     logger: false,
     bodyLimit: maxBodyBytes,
-    keepAliveTimeout: timeouts.keepAliveMs,
-    requestTimeout: timeouts.requestMs,
-    connectionTimeout: timeouts.idleMs,
-    http: {
-      headersTimeout: timeouts.headersMs,
-      connectionsCheckingInterval: timeouts.checkIntervalMs,
-      maxHeaderSize: maxHeaderBytes,
-    },
     return503OnClosing: false,
     clientErrorHandler: (err, socket) => answerClientError(err, socket, maxHeaderBytes),
-    serverFactory: (handler, factoryOpts) => nodeServer(handler, factoryOpts, timeouts, fastPath),
+    // The Node server (its limits and timeouts) is made here, not from fastify's server options.
+    serverFactory: (handler) =>
+      createNodeServer(fastPath === undefined ? handler : (req, res) => fastPath(req, res) || handler(req, res), maxHeaderBytes, timeouts),
   });
   const frontHost: FrontHostParts = { submit, timestamp, observe: metrics.observeRequest, log, maxHeaderBytes, maxBodyBytes, timeouts };
   registerFrontHost(app, frontHost);
@@ -153,24 +147,20 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** The fast path asked first, then fastify's handler. */
-function nodeServer(handler: Handler, factoryOpts: { http?: object }, timeouts: ServerTimeouts, fastPath: FastPath | undefined) {
-  return createNodeServer(fastPath === undefined ? handler : (req, res) => fastPath(req, res) || handler(req, res), factoryOpts.http ?? {}, timeouts);
-}
-
 /**
- * Node's HTTP server as fastify would create it: the same options (maxHeaderSize, headersTimeout,
- * connectionsCheckingInterval) and timeouts. Also what an HTTP front listens with.
+ * Node's HTTP server with the API's limits: header size (431 past it) and every timeout. The daemon's
+ * server (behind fastify's serverFactory) and an HTTP front's are made here alike.
  */
-export function createNodeServer(handler: Handler, http: ServerOptionsHttp, timeouts: ServerTimeouts): Server {
-  const server = createServer({ headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs, ...http }, handler);
+export function createNodeServer(handler: Handler, maxHeaderBytes: number, timeouts: ServerTimeouts): Server {
+  const server = createServer(
+    { maxHeaderSize: maxHeaderBytes, headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
+    handler,
+  );
   server.keepAliveTimeout = timeouts.keepAliveMs;
   server.requestTimeout = timeouts.requestMs;
   server.setTimeout(timeouts.idleMs);
   return server;
 }
-
-type ServerOptionsHttp = { maxHeaderSize?: number; headersTimeout?: number; connectionsCheckingInterval?: number };
 
 /** Answers protocol-level refusals (before fastify routes) with our coded JSON, then closes. */
 export function answerClientError(err: Error & { code?: string }, socket: Socket, maxHeaderBytes: number): void {

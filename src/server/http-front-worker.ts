@@ -93,7 +93,7 @@ function start(config: FrontConfig, handle: Server): void {
       res.destroy();
     }
   };
-  const http = createNodeServer(handler, { maxHeaderSize: config.maxHeaderBytes }, config.timeouts);
+  const http = createNodeServer(handler, config.maxHeaderBytes, config.timeouts);
   http.on('clientError', (err, socket) => answerClientError(err, socket as Socket, config.maxHeaderBytes));
   setInterval(flushObserved, OBSERVE_FLUSH_MS).unref();
   http.listen(handle, config.backlog, () => send({ t: 'ready' }));
