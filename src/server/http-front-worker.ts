@@ -26,34 +26,43 @@ const send = (msg: ToHost): void => {
 /** Requests waiting for the daemon, by id; batched out once per event-loop turn. */
 const waiting = new Map<number, (answer: Answer) => void>();
 let nextId = 1;
-let submits: { ids: number[]; digests: Buffer[] } | undefined;
-let lookups: { ids: number[]; hexes: string[] } | undefined;
+
+/** One kind of request gathered for the next batch. */
+class Outgoing<T> {
+  ids: number[] = [];
+  items: T[] = [];
+
+  /** This turn's requests, leaving the batch empty. */
+  take(): { ids: number[]; items: T[] } {
+    const taken = { ids: this.ids, items: this.items };
+    this.ids = [];
+    this.items = [];
+    return taken;
+  }
+}
+const submits = new Outgoing<Buffer>();
+const lookups = new Outgoing<string>();
+let flushQueued = false;
 
 function flushRequests(): void {
-  if (submits !== undefined) send({ t: 'submit', ids: submits.ids, digests: pack(submits.digests) });
-  if (lookups !== undefined) send({ t: 'timestamp', ...lookups });
-  submits = lookups = undefined;
+  flushQueued = false;
+  const digests = submits.take();
+  const hexes = lookups.take();
+  if (digests.ids.length > 0) send({ t: 'submit', ids: digests.ids, digests: pack(digests.items) });
+  if (hexes.ids.length > 0) send({ t: 'timestamp', ids: hexes.ids, hexes: hexes.items });
 }
 
-function askSubmit(digest: Buffer): Promise<Answer> {
+/** Queues `item` in `batch` and resolves with the daemon's answer to it. */
+function ask<T>(batch: Outgoing<T>, item: T): Promise<Answer> {
   return new Promise((resolve) => {
     const id = nextId++;
     waiting.set(id, resolve);
-    if (submits === undefined && lookups === undefined) setImmediate(flushRequests);
-    submits ??= { ids: [], digests: [] };
-    submits.ids.push(id);
-    submits.digests.push(digest);
-  });
-}
-
-function askTimestamp(hex: string): Promise<Answer> {
-  return new Promise((resolve) => {
-    const id = nextId++;
-    waiting.set(id, resolve);
-    if (submits === undefined && lookups === undefined) setImmediate(flushRequests);
-    lookups ??= { ids: [], hexes: [] };
-    lookups.ids.push(id);
-    lookups.hexes.push(hex);
+    if (!flushQueued) {
+      flushQueued = true;
+      setImmediate(flushRequests);
+    }
+    batch.ids.push(id);
+    batch.items.push(item);
   });
 }
 
@@ -72,11 +81,11 @@ let observed: [string, string, number, number][] = [];
 function start(config: FrontConfig, handle: Server): void {
   // A stored proof the daemon sent is cached here like there; anything else is the daemon's answer.
   const answers = new TimestampAnswers(async (msg) => {
-    const answer = await askTimestamp(msg.toString('hex'));
+    const answer = await ask(lookups, msg.toString('hex'));
     return answer.status === 200 && answer.etag !== undefined && Buffer.isBuffer(answer.body) ? { body: answer.body, etag: answer.etag } : answer;
   });
   const fastPath = createFastPath({
-    submit: askSubmit,
+    submit: (digest) => ask(submits, digest),
     timestamp: (hex, ifNoneMatch) => answers.answer(hex, ifNoneMatch),
     isAccepting: () => accepting,
     observe: (route, method, status, seconds) => void observed.push([route, method, status, seconds]),
