@@ -31,6 +31,11 @@ export function errorAnswer(err: FastifyError | OtsError | Error, method: string
   return json(500, internal.code, internal.message, undefined);
 }
 
+/** The JSON answer for a coded error, without logging (what an HTTP front sends when the daemon is gone). */
+export function codedAnswer(error: OtsError): Answer {
+  return json(error.statusCode, error.code, error.message, undefined);
+}
+
 function json(status: number, code: string, message: string, retryAfter: string | undefined): Answer {
   const answer: Answer = { status, type: JSON_TYPE, cacheControl: CACHE.noStore, body: JSON.stringify({ code, message }) };
   if (retryAfter !== undefined) answer.retryAfter = retryAfter;

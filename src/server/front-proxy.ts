@@ -11,6 +11,7 @@
 // after that answer, as the daemon closes it.
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { writeAnswer } from './answer.js';
+import { codedAnswer } from './error-handler.js';
 import { serverErrors } from './errors.js';
 
 /** Headers that describe one connection, never forwarded (RFC 9110 §7.6.1). */
@@ -39,8 +40,7 @@ export function createProxy(socketPath: string, maxBodyBytes: number, onError: (
         res.destroy();
         return;
       }
-      const busy = serverErrors.OTS_ERR_HTTP_SHUTTING_DOWN();
-      writeAnswer(res, { status: busy.statusCode, type: 'application/json; charset=utf-8', body: JSON.stringify({ code: busy.code, message: busy.message }) }, false);
+      writeAnswer(res, codedAnswer(serverErrors.OTS_ERR_HTTP_SHUTTING_DOWN()), false);
     });
     // A client that leaves (a log follower, say) ends the forwarded request too.
     res.on('close', () => {
