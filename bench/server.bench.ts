@@ -63,7 +63,6 @@ async function postScenario(title: string, clients: number, roundMs: number): Pr
     const body = randomBytes(16).toString('hex');
     if (process.env.BENCH_LOADGEN === undefined) {
       // Default: our closed loop, whose connections stay open from the warm-up into the measured window.
-      await server.mark();
       const phases = closedLoop({ port: server.port, request: digestRequest(body), connections: clients, warmupSeconds: WARMUP, seconds: SECONDS, timeoutSeconds: 10 });
       // CPU is counted from the end of the warm-up.
       setTimeout(() => void server.mark(), WARMUP * 1000);
@@ -225,23 +224,39 @@ async function serve(config: ServeConfig): Promise<void> {
   const address = app.server.address();
   if (FRONTS > 0) await startHttpFronts(app, { count: FRONTS, daemonServes: process.env.BENCH_DAEMON_SERVES !== '0', backlog: 16_384 });
   let peakRss = process.memoryUsage().rss;
-  let cpuMark = process.cpuUsage();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  process.send!({ port: typeof address === 'object' && address ? address.port : 0, paths, pendingCount: calendar.pendingCount() });
+  answerParent(
+    { port: typeof address === 'object' && address ? address.port : 0, paths, pendingCount: calendar.pendingCount() },
+    () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      const now = process.memoryUsage().rss;
+      return config.pending > 0 ? now : Math.max(peakRss, now);
+    },
+    async () => {
+      clearInterval(sampler);
+      await app.close();
+      await calendar.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
+}
+
+/**
+ * Child side of the parent's messages: 'mark' restarts the CPU count, 'rss' answers with RSS and the
+ * CPU since the mark, 'stop' stops the server and exits. Sends `ready` first.
+ */
+function answerParent(ready: { port: number; paths: string[]; pendingCount: number }, rss: () => number, stop: () => Promise<void>): void {
+  let cpuMark = process.cpuUsage();
+  process.send!(ready);
   process.on('message', async (msg) => {
     if (msg === 'mark') {
       cpuMark = process.cpuUsage();
       process.send!({ marked: true });
     } else if (msg === 'rss') {
       const cpu = process.cpuUsage(cpuMark);
-      (globalThis as { gc?: () => void }).gc?.();
-      const now = process.memoryUsage().rss;
-      process.send!({ rss: config.pending > 0 ? now : Math.max(peakRss, now), cpuMs: (cpu.user + cpu.system) / 1000 });
+      process.send!({ rss: rss(), cpuMs: (cpu.user + cpu.system) / 1000 });
     } else if (msg === 'stop') {
-      clearInterval(sampler);
-      await app.close();
-      await calendar.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
       process.exit(0);
     }
   });
@@ -257,23 +272,16 @@ function serveBare(): void {
       res.end(body);
     });
   });
-  let cpuMark = process.cpuUsage();
   server.listen({ port: 0, host: '127.0.0.1', backlog: 16_384 }, () => {
     const address = server.address();
-    process.send!({ port: typeof address === 'object' && address ? address.port : 0, paths: [], pendingCount: 0 });
-  });
-  process.on('message', (msg) => {
-    if (msg === 'mark') {
-      cpuMark = process.cpuUsage();
-      process.send!({ marked: true });
-    } else if (msg === 'rss') {
-      const cpu = process.cpuUsage(cpuMark);
-      process.send!({ rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
-    } else if (msg === 'stop') {
-      server.close();
-      server.closeAllConnections();
-      process.exit(0);
-    }
+    answerParent(
+      { port: typeof address === 'object' && address ? address.port : 0, paths: [], pendingCount: 0 },
+      () => process.memoryUsage().rss,
+      async () => {
+        server.close();
+        server.closeAllConnections();
+      },
+    );
   });
 }
 
