@@ -1,11 +1,11 @@
 // CoreBackend over real HTTP against test/support/core-rpc-adapter.ts (Core's method names and reply
 // shapes over the embedded regtest node): stamping end to end, auth, network check, node down and back.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { equalBytes, type Timestamp, toHex } from '../core/index.js';
+import { equalBytes, toHex } from '../core/index.js';
 import { type CoreRpcAdapter, startCoreRpcAdapter } from '../../test/support/core-rpc-adapter.js';
+import { MemoryCalendar } from '../../test/support/memory-calendar.js';
 import { CoreBackend } from './core-backend.js';
 import { EmbeddedNode } from './embedded-node.js';
 import { RpcClient } from './rpc-client.js';
@@ -46,12 +46,8 @@ describe('CoreBackend against a Core-shaped JSON-RPC server', () => {
   });
 
   it('stamps through the RPC backend and stores proofs matching the header merkle root', async () => {
-    const journal = Array.from({ length: 3 }, () => new Uint8Array(randomBytes(44)));
-    const store = new Map<string, Timestamp>();
-    const cal = {
-      pendingCommitments: () => journal.filter((c) => !store.has(toHex(c))),
-      saveTimestamps: async (ts: Timestamp[]) => void ts.forEach((t) => store.set(toHex(t.msg), t)),
-    };
+    const cal = new MemoryCalendar();
+    cal.add(3);
     const log = pino({ level: 'silent' });
     const stamper = new Stamper(backend, cal, { minConfirmations: 2, minTxIntervalMs: 0, maxFeeSat: 100_000n, confTarget: 1008, minRelayFeeRate: 1, log });
     await stamper.tick();
@@ -59,8 +55,8 @@ describe('CoreBackend against a Core-shaped JSON-RPC server', () => {
     assert.ok(await backend.mempoolHas(txid));
     await node.mine(2);
     await stamper.tick();
-    assert.equal(store.size, 3);
-    for (const t of store.values()) {
+    assert.equal(cal.store.size, 3);
+    for (const t of cal.store.values()) {
       const att = [...t.allAttestations()].find((a) => a.attestation.type === 'bitcoin')!;
       const height = Number((att.attestation as { height: bigint }).height);
       assert.ok(equalBytes(att.msg, (await backend.block(height)).header.slice(36, 68)));
@@ -68,12 +64,8 @@ describe('CoreBackend against a Core-shaped JSON-RPC server', () => {
   });
 
   it('finds its unconfirmed stamp tx after a restart and replaces it', async () => {
-    const journal = Array.from({ length: 2 }, () => new Uint8Array(randomBytes(44)));
-    const store = new Map<string, Timestamp>();
-    const cal = {
-      pendingCommitments: () => journal.filter((c) => !store.has(toHex(c))),
-      saveTimestamps: async (ts: Timestamp[]) => void ts.forEach((t) => store.set(toHex(t.msg), t)),
-    };
+    const cal = new MemoryCalendar();
+    cal.add(2);
     const opts = { minConfirmations: 2, minTxIntervalMs: 0, maxFeeSat: 100_000n, confTarget: 1008, minRelayFeeRate: 1, log: pino({ level: 'silent' }) };
     const first = new Stamper(backend, cal, opts);
     await first.tick();
@@ -86,16 +78,12 @@ describe('CoreBackend against a Core-shaped JSON-RPC server', () => {
     assert.equal(await backend.mempoolHas(old), false);
     await node.mine(2);
     await second.tick();
-    assert.equal(store.size, 2);
+    assert.equal(cal.store.size, 2);
   });
 
   it('turns unhealthy while the node is unreachable and recovers when it is back', async () => {
-    const journal = [new Uint8Array(randomBytes(44))];
-    const store = new Map<string, Timestamp>();
-    const cal = {
-      pendingCommitments: () => journal.filter((c) => !store.has(toHex(c))),
-      saveTimestamps: async (ts: Timestamp[]) => void ts.forEach((t) => store.set(toHex(t.msg), t)),
-    };
+    const cal = new MemoryCalendar();
+    cal.add(1);
     const stamper = new Stamper(backend, cal, {
       minConfirmations: 2, minTxIntervalMs: 0, maxFeeSat: 100_000n, confTarget: 1008, minRelayFeeRate: 1, log: pino({ level: 'silent' }),
     });
@@ -110,6 +98,6 @@ describe('CoreBackend against a Core-shaped JSON-RPC server', () => {
     assert.ok(stamper.stats().unconfirmedTxid);
     await node.mine(2);
     await stamper.tick();
-    assert.equal(store.size, 1);
+    assert.equal(cal.store.size, 1);
   });
 });

@@ -1,33 +1,12 @@
 // Stamper against a real in-process regtest node (bcoin); the calendar is a small in-memory one
-// written here (the real calendar is exercised in test/e2e/stamping.test.ts).
+// (test/support/memory-calendar.ts; the real calendar is exercised in test/e2e/stamping.test.ts).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { equalBytes, type Timestamp, toHex } from '../core/index.js';
-import type { StamperCalendar } from './backend.js';
 import { EmbeddedNode } from './embedded-node.js';
 import { Stamper, type StamperOptions } from './stamper.js';
-
-class MemoryCalendar implements StamperCalendar {
-  readonly journal: Uint8Array[] = [];
-  readonly store = new Map<string, Timestamp>();
-  unstamped: Uint8Array[] = [];
-  add(n: number): Uint8Array[] {
-    const fresh = Array.from({ length: n }, () => new Uint8Array(randomBytes(44)));
-    this.journal.push(...fresh);
-    return fresh;
-  }
-  pendingCommitments(): Uint8Array[] {
-    return this.journal.filter((c) => !this.store.has(toHex(c)));
-  }
-  async saveTimestamps(timestamps: Timestamp[]): Promise<void> {
-    for (const t of timestamps) this.store.set(toHex(t.msg), t);
-  }
-  markUnstamped(commitments: Uint8Array[]): void {
-    this.unstamped.push(...commitments);
-  }
-}
+import { MemoryCalendar } from '../../test/support/memory-calendar.js';
 
 const log = pino({ level: 'silent' });
 const policy: StamperOptions = { minConfirmations: 2, minTxIntervalMs: 0, maxFeeSat: 100_000n, confTarget: 1008, minRelayFeeRate: 1, log };
