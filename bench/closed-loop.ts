@@ -48,7 +48,8 @@ class Phase {
 export async function closedLoop(opts: ClosedLoopOptions): Promise<{ warmup: LoadResult; measured: LoadResult }> {
   const start = performance.now();
   const warmup = new Phase(start);
-  let measured: Phase | undefined = undefined as Phase | undefined;
+  /** The phase answers count in now: the warm-up, then the measured window. */
+  let current = warmup;
   let stopped = false;
   const sockets = new Set<Socket>();
 
@@ -71,14 +72,13 @@ export async function closedLoop(opts: ClosedLoopOptions): Promise<{ warmup: Loa
       const now = performance.now();
       // An answer counts in the window it arrives in (answers per second of that window, as wrk and
       // autocannon count); its latency is measured from its own request, whenever that was sent.
-      const phase = measured ?? warmup;
-      if (answer.status >= 200 && answer.status < 300) phase.ok++;
-      else phase.non2xx++;
-      phase.latencies.push(now - sentAt);
+      if (answer.status >= 200 && answer.status < 300) current.ok++;
+      else current.non2xx++;
+      current.latencies.push(now - sentAt);
       if (!stopped) send();
     });
     socket.on('error', () => {
-      (measured ?? warmup).errors++;
+      current.errors++;
     });
     socket.on('close', () => {
       sockets.delete(socket);
@@ -86,7 +86,7 @@ export async function closedLoop(opts: ClosedLoopOptions): Promise<{ warmup: Loa
     });
     // A request unanswered this long counts as a timeout; the connection starts over.
     socket.setTimeout(opts.timeoutSeconds * 1000, () => {
-      (measured ?? warmup).timeouts++;
+      current.timeouts++;
       socket.destroy();
     });
   };
@@ -94,7 +94,8 @@ export async function closedLoop(opts: ClosedLoopOptions): Promise<{ warmup: Loa
   for (let i = 0; i < opts.connections; i++) open();
   await sleep(opts.warmupSeconds * 1000);
   const warmupEnd = performance.now();
-  measured = new Phase(warmupEnd);
+  const measured = new Phase(warmupEnd);
+  current = measured;
   await sleep(opts.seconds * 1000);
   stopped = true;
   const end = performance.now();
