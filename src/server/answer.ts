@@ -28,22 +28,27 @@ export function replyWith(reply: FastifyReply, answer: Answer): FastifyReply {
 }
 
 /**
- * Writes `answer` on a raw Node response with the headers fastify and our hooks would add: CORS on
- * every answer, `no-store` on POST answers and errors that carry no Cache-Control of their own.
- * One `writeHead` with a flat header list: the cheapest way through Node's HTTP writer.
+ * The headers fastify and our hooks would add to `answer`, as a flat list: CORS on every answer,
+ * `no-store` on POST answers and errors that carry no Cache-Control of their own. Also the body to send
+ * (none on 304). The raw lane writes these itself; writeAnswer hands them to Node.
  */
-export function writeAnswer(res: ServerResponse, answer: Answer, isPost: boolean): void {
+export function answerHeaders(answer: Answer, isPost: boolean): { headers: string[]; body: Buffer | string | undefined } {
   const cacheControl = answer.cacheControl ?? (answer.status >= 400 || isPost ? CACHE.noStore : undefined);
   const headers: string[] = ['access-control-allow-origin', '*'];
   if (cacheControl !== undefined) headers.push('cache-control', cacheControl);
   if (answer.etag !== undefined) headers.push('etag', answer.etag);
   if (answer.retryAfter !== undefined) headers.push('retry-after', answer.retryAfter);
   if (answer.type !== undefined) headers.push('content-type', answer.type);
-  const body = answer.body;
   // 304 carries no body and, as fastify sends it, no Content-Length.
-  if (answer.status !== 304) {
-    headers.push('content-length', String(body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length));
-  }
+  if (answer.status === 304) return { headers, body: undefined };
+  const body = answer.body;
+  headers.push('content-length', String(body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length));
+  return { headers, body };
+}
+
+/** Writes `answer` on a raw Node response: one `writeHead` with a flat header list, the cheapest way. */
+export function writeAnswer(res: ServerResponse, answer: Answer, isPost: boolean): void {
+  const { headers, body } = answerHeaders(answer, isPost);
   res.writeHead(answer.status, headers);
-  res.end(answer.status === 304 ? undefined : body);
+  res.end(body);
 }

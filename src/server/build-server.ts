@@ -8,7 +8,8 @@ import type { BitcoinApi, CalendarApi } from './calendar-api.js';
 import type { Answer } from './answer.js';
 import { errorAnswer, sendError } from './error-handler.js';
 import { serverErrors } from './errors.js';
-import { createFastPath } from './fast-path.js';
+import { createFastPath, type FastPathOptions } from './fast-path.js';
+import { attachRawLane } from './raw-lane.js';
 import { type FrontHostParts, registerFrontHost } from './http-fronts.js';
 import { ALLOWED_METHODS, headerHooks } from './hooks.js';
 import { createMetrics, metricsRoute } from './metrics.js';
@@ -75,6 +76,11 @@ export interface ServerOptions {
    * default true). Off, fastify answers them with the same bytes; tests compare the two.
    */
   fastPath?: boolean;
+  /**
+   * Answers plain keep-alive requests to the two hot routes straight off the socket, below Node's HTTP
+   * server (raw-lane.ts; default true, and off whenever `fastPath` is off).
+   */
+  rawLane?: boolean;
 }
 
 /** Builds the app; call `listen` on it. Closing it stops accepting and waits for answers in flight. */
@@ -93,10 +99,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     const answer = answers.answer(hex, ifNoneMatch);
     return answer instanceof Promise ? answer.catch((err: Error) => errorAnswer(err, 'GET', url, log)) : answer;
   };
-  const fastPath =
-    opts.fastPath === false
-      ? undefined
-      : createFastPath({ submit, timestamp, isAccepting: () => isAccepting, observe: metrics.observeRequest });
+  const hot: FastPathOptions = { submit, timestamp, isAccepting: () => isAccepting, observe: metrics.observeRequest };
+  const fastPath = opts.fastPath === false ? undefined : createFastPath(hot);
+  const lane = fastPath !== undefined && opts.rawLane !== false ? hot : undefined;
   const app = Fastify({
     // No per-request logger: fastify would build a pino child for every request (hot path). Errors
     // are logged by the error handler with the logger given here.
@@ -106,7 +111,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     clientErrorHandler: (err, socket) => answerClientError(err, socket, maxHeaderBytes),
     // The Node server (its limits and timeouts) is made here, not from fastify's server options.
     serverFactory: (handler) =>
-      createNodeServer(fastPath === undefined ? handler : (req, res) => fastPath(req, res) || handler(req, res), maxHeaderBytes, timeouts),
+      createNodeServer(fastPath === undefined ? handler : (req, res) => fastPath(req, res) || handler(req, res), maxHeaderBytes, timeouts, lane),
   });
   const frontHost: FrontHostParts = { submit, timestamp, observe: metrics.observeRequest, log, maxHeaderBytes, maxBodyBytes, timeouts };
   registerFrontHost(app, frontHost);
@@ -148,10 +153,11 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * Node's HTTP server with the API's limits: header size (431 past it) and every timeout. The daemon's
- * server (behind fastify's serverFactory) and an HTTP front's are made here alike.
+ * Node's HTTP server with the API's limits: header size (431 past it) and every timeout, and, given
+ * `lane`, the raw lane in front of it. The daemon's server (behind fastify's serverFactory) and an HTTP
+ * front's are made here alike.
  */
-export function createNodeServer(handler: Handler, maxHeaderBytes: number, timeouts: ServerTimeouts): Server {
+export function createNodeServer(handler: Handler, maxHeaderBytes: number, timeouts: ServerTimeouts, lane?: FastPathOptions): Server {
   const server = createServer(
     { maxHeaderSize: maxHeaderBytes, headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
     handler,
@@ -159,6 +165,7 @@ export function createNodeServer(handler: Handler, maxHeaderBytes: number, timeo
   server.keepAliveTimeout = timeouts.keepAliveMs;
   server.requestTimeout = timeouts.requestMs;
   server.setTimeout(timeouts.idleMs);
+  if (lane !== undefined) attachRawLane(server, { ...lane, maxHeaderBytes, keepAliveMs: timeouts.keepAliveMs, idleMs: timeouts.idleMs });
   return server;
 }
 

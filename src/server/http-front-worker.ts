@@ -6,7 +6,7 @@
 // closes, it exits at once (its clients see a closed connection, never a 200 without durability).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
-import { createFastPath } from './fast-path.js';
+import { createFastPath, type FastPathOptions } from './fast-path.js';
 import type { Answer } from './answer.js';
 import { answerClientError, createNodeServer } from './build-server.js';
 import { createProxy } from './front-proxy.js';
@@ -84,12 +84,13 @@ function start(config: FrontConfig, handle: Server): void {
     const answer = await ask(lookups, msg.toString('hex'));
     return answer.status === 200 && answer.etag !== undefined && Buffer.isBuffer(answer.body) ? { body: answer.body, etag: answer.etag } : answer;
   });
-  const fastPath = createFastPath({
+  const hot: FastPathOptions = {
     submit: (digest) => ask(submits, digest),
     timestamp: (hex, ifNoneMatch) => answers.answer(hex, ifNoneMatch),
     isAccepting: () => accepting,
     observe: (route, method, status, seconds) => void observed.push([route, method, status, seconds]),
-  });
+  };
+  const fastPath = createFastPath(hot);
   const proxy = createProxy(config.internalPath, config.maxBodyBytes, (err, req) =>
     log('error', { err: { message: err.message }, method: req.method, url: req.url }, 'forwarding to the daemon failed'),
   );
@@ -102,7 +103,7 @@ function start(config: FrontConfig, handle: Server): void {
       res.destroy();
     }
   };
-  const http = createNodeServer(handler, config.maxHeaderBytes, config.timeouts);
+  const http = createNodeServer(handler, config.maxHeaderBytes, config.timeouts, hot);
   http.on('clientError', (err, socket) => answerClientError(err, socket as Socket, config.maxHeaderBytes));
   setInterval(flushObserved, OBSERVE_FLUSH_MS).unref();
   http.listen(handle, config.backlog, () => send({ t: 'ready' }));
