@@ -34,6 +34,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   max: number;
+  /** CPU the generator itself used (the closed loop measures it; wrk and autocannon do not). */
+  generatorCpuMs?: number;
 }
 
 /** `BENCH_LOADGEN=wrk|autocannon` forces one; default wrk when installed. */

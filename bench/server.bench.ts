@@ -4,7 +4,7 @@
 // Sizes: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (10, POST scenarios), BENCH_CLIENTS_SLOW (10000), BENCH_CLIENTS_FAST (2000), BENCH_GET_CLIENTS (100),
 // BENCH_PROOFS (10000), BENCH_GET_PATHS (100), BENCH_PENDING (1000000); BENCH_ONLY=base,a,b,c,d picks
 // scenarios (base: a bare node:http server, what this machine and load generator allow at all);
-// BENCH_LOADGEN=wrk|autocannon; BENCH_FAST_PATH=0 serves through fastify only; BENCH_FRONTS=N adds N HTTP
+// BENCH_LOADGEN=wrk|autocannon; BENCH_FAST_PATH=0 serves through fastify only; BENCH_RAW_LANE=0 without the raw lane; BENCH_FRONTS=N adds N HTTP
 // front processes (BENCH_DAEMON_SERVES=0: only they accept). RSS and CPU are the daemon's alone.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -156,6 +156,9 @@ function report(title: string, r: LoadResult, server?: { rss: number; cpuMs: num
       `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}` +
       (server ? `, ${FRONTS > 0 ? 'daemon' : 'server'} peak RSS ${(server.rss / 2 ** 20).toFixed(0)} MB` : ''),
   );
+  if (r.generatorCpuMs !== undefined) {
+    console.log(`   load generator CPU ${((r.generatorCpuMs * 1000) / Math.max(1, answered)).toFixed(0)} µs per answer`);
+  }
   if (server === undefined) return;
   // CPU per answer says what one core could sustain, whatever else shares the machine. With fronts it
   // is the daemon's alone (the fronts' HTTP work is not in it).
@@ -219,12 +222,12 @@ async function serve(config: ServeConfig): Promise<void> {
   if (config.pending > 0) await fillJournal(dir, config.pending);
   const calendar = await Calendar.open({ dir, roundMs: config.roundMs, maxPending: config.maxPending, logger });
   const paths = config.proofs > 0 ? await storeProofs(calendar, config.proofs) : [];
-  const app = buildServer({ calendar, version: 'bench', logger, fastPath: process.env.BENCH_FAST_PATH !== '0' });
+  const app = buildServer({ calendar, version: 'bench', logger, fastPath: process.env.BENCH_FAST_PATH !== '0', rawLane: process.env.BENCH_RAW_LANE !== '0' });
   await app.listen({ port: 0, host: '127.0.0.1', backlog: 16_384 });
   const address = app.server.address();
   if (FRONTS > 0) await startHttpFronts(app, { count: FRONTS, daemonServes: process.env.BENCH_DAEMON_SERVES !== '0', backlog: 16_384 });
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   answerParent(
     { port: typeof address === 'object' && address ? address.port : 0, paths, pendingCount: calendar.pendingCount() },
     () => {
