@@ -7,11 +7,12 @@
 // Why: on the 2 shared cores of the benchmark machine, Node's per-request HTTP objects (IncomingMessage,
 // ServerResponse, header objects, stream state) cost about twice the CPU of the whole answer here
 // (docs/benchmarks.md); 10,000 clients resubmitting at a round's end then spill past the next round.
-import { STATUS_CODES, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { type Answer, answerHeaders } from './answer.js';
+import type { Answer } from './answer.js';
 import type { FastPathOptions } from './fast-path.js';
 import { DECLINED, type HotRequest, INCOMPLETE, parseHotRequest } from './hot-request.js';
+import { RawResponses } from './raw-response.js';
 
 /** What the lane answers from (as the fast path), plus the server's limits it must keep. */
 export interface RawLaneOptions extends FastPathOptions {
@@ -43,9 +44,9 @@ export function attachRawLane(server: Server, opts: RawLaneOptions): void {
     if (read !== undefined) socket.emit('data', read);
   };
   const connections = new Set<RawConnection>();
-  const date = new HttpDate();
+  const responses = new RawResponses(opts.keepAliveMs);
   server.on('connection', (socket: Socket) => {
-    const connection = new RawConnection(socket, opts, date, () => server.listening, (read) => {
+    const connection = new RawConnection(socket, opts, responses, () => server.listening, (read) => {
       connections.delete(connection);
       handOff(socket, read);
     });
@@ -97,7 +98,7 @@ class RawConnection {
   constructor(
     readonly socket: Socket,
     private readonly opts: RawLaneOptions,
-    private readonly date: HttpDate,
+    private readonly responses: RawResponses,
     private readonly serverListening: () => boolean,
     private readonly handOff: (read: Buffer | undefined) => void,
   ) {
@@ -170,7 +171,7 @@ class RawConnection {
     // A client that left still had its digest submitted; there is just no one to tell.
     if (this.socket.destroyed) return;
     const close = this.closeAfter || !this.serverListening();
-    const flushed = this.socket.write(this.format(answer, method === 'POST', close));
+    const flushed = this.socket.write(this.responses.format(answer, method === 'POST', close));
     if (close) {
       this.read = undefined;
       this.socket.end(() => this.socket.destroy());
@@ -191,23 +192,6 @@ class RawConnection {
     if (!this.serving) this.serve();
   }
 
-  /** Node's response bytes for `answer`: our headers in order, then Date, Connection, Keep-Alive. */
-  private format(answer: Answer, isPost: boolean, close: boolean): Buffer {
-    const { headers, body } = answerHeaders(answer, isPost);
-    let head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'Unknown'}\r\n`;
-    for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
-    head += `Date: ${this.date.now()}\r\n`;
-    if (close) head += 'Connection: close\r\n\r\n';
-    else if (this.opts.keepAliveMs > 0) head += `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.opts.keepAliveMs / 1000)}\r\n\r\n`;
-    else head += 'Connection: keep-alive\r\n\r\n';
-    if (body === undefined) return Buffer.from(head, 'latin1');
-    if (typeof body === 'string') return Buffer.from(head + body, 'utf8');
-    const bytes = Buffer.allocUnsafe(head.length + body.length);
-    bytes.write(head, 0, 'latin1');
-    body.copy(bytes, head.length);
-    return bytes;
-  }
-
   /** Gives the connection to Node's HTTP server with what it has sent so far. */
   private leave(): void {
     const { socket } = this;
@@ -225,18 +209,3 @@ class RawConnection {
 }
 
 const TIMESTAMP_PREFIX_LENGTH = '/timestamp/'.length;
-
-/** The Date header's value, computed once a second as Node does. */
-class HttpDate {
-  private second = -1;
-  private value = '';
-
-  now(): string {
-    const second = Math.floor(Date.now() / 1000);
-    if (second !== this.second) {
-      this.second = second;
-      this.value = new Date(second * 1000).toUTCString();
-    }
-    return this.value;
-  }
-}
