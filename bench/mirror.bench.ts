@@ -30,7 +30,7 @@ if (process.argv[2] === '--serve') {
   // Child: the upstream calendar's HTTP server, caching chunks in backup_cache/ like otsd run.
   const dir = process.argv[3]!;
   const { store, journal } = await openUpstream(dir);
-  const calendar: CalendarApi = { uri: 'http://bench', submit: async () => new Uint8Array(0), getTimestamp: async () => undefined, isPending: () => false, pendingCount: () => 0, stats: () => ({}) };
+  const calendar: CalendarApi = { uri: 'http://bench', submit: async () => new Uint8Array(0), submitWith: (_d, done) => done(undefined, new Uint8Array(0)), getTimestamp: async () => undefined, isPending: () => false, pendingCount: () => 0, stats: () => ({}) };
   const app = buildServer({ calendar, backup: new BackupExporter({ journal, store }, { cacheDir: join(dir, 'backup_cache') }), version: 'bench' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`${(app.server.address() as { port: number }).port}\n`);

@@ -30,16 +30,17 @@ export interface AggregatorStats {
   lastFsyncMs: number;
 }
 
-interface Waiter {
-  resolve: (proof: Uint8Array) => void;
-  reject: (err: Error) => void;
-}
+/**
+ * Told once: the digest's bare pending proof when its round is durable, or the coded error. Called
+ * synchronously for refusals (closed, too long, busy).
+ */
+export type SubmitCallback = (err: Error | undefined, proof?: Uint8Array) => void;
 
 /** The round loop: queue, timer, group commit to the journal, answers. One per calendar. */
 export class Aggregator {
   private batch = new RoundBatch();
   private readonly nonces = new NoncePool();
-  private waiters: Waiter[] = [];
+  private waiters: SubmitCallback[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private closed = false;
@@ -59,14 +60,22 @@ export class Aggregator {
 
   /** Queues `digest`; resolves with its proof body once its round is durable. */
   submit(digest: Uint8Array): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(calendarErrors.OTS_ERR_CALENDAR_CLOSED());
-    if (digest.length > MAX_DIGEST_LENGTH) return Promise.reject(calendarErrors.OTS_ERR_DIGEST_TOO_LONG(digest.length, MAX_DIGEST_LENGTH));
-    if (this.batch.count >= this.opts.maxQueued) return Promise.reject(calendarErrors.OTS_ERR_CALENDAR_BUSY(this.batch.count));
+    return new Promise((resolve, reject) => this.submitWith(digest, (err, proof) => (err === undefined ? resolve(proof!) : reject(err))));
+  }
+
+  /**
+   * submit() without a promise: the HTTP hot path holds thousands of digests across a round, and one
+   * callback per digest is less for the garbage collector to copy than a chain of promises.
+   */
+  submitWith(digest: Uint8Array, done: SubmitCallback): void {
+    if (this.closed) return done(calendarErrors.OTS_ERR_CALENDAR_CLOSED());
+    if (digest.length > MAX_DIGEST_LENGTH) return done(calendarErrors.OTS_ERR_DIGEST_TOO_LONG(digest.length, MAX_DIGEST_LENGTH));
+    if (this.batch.count >= this.opts.maxQueued) return done(calendarErrors.OTS_ERR_CALENDAR_BUSY(this.batch.count));
     // Nonce and hash now (the batch copies the bytes), so the round itself only builds the tree.
     this.batch.add(digest, this.opts.randomNonce ? this.opts.randomNonce() : this.nonces.next());
     // Keep the process alive only while someone waits for a round.
     if (this.batch.count === 1) this.timer?.ref();
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.waiters.push(done);
   }
 
   /** Runs a round now with whatever is queued (used by close(); tests may call it directly). */
@@ -120,9 +129,9 @@ export class Aggregator {
     } catch (err) {
       this.opts.logger.error({ err, digests: batch.count }, 'round failed; submitters get an error');
       const e = err instanceof Error ? err : new Error(String(err));
-      for (const w of waiters) w.reject(e);
+      for (const done of waiters) done(e);
       return;
     }
-    for (let i = 0; i < waiters.length; i++) waiters[i]!.resolve(proofs[i]!);
+    for (let i = 0; i < waiters.length; i++) waiters[i]!(undefined, proofs[i]!);
   }
 }

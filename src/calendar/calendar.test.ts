@@ -106,3 +106,34 @@ describe('Calendar on the reference otsd directory (drop-in)', { skip: SHARED_SK
     assert.equal(readFileSync(join(dir, 'journal.known-good'), 'utf8').trim(), '6');
   });
 });
+
+describe('Calendar.submitWith', () => {
+  it('tells the callback the proof once the round is durable, and refusals at once', async (t) => {
+    const dir = tempDir(t);
+    await initCalendarDir(dir, { uri: 'https://cal.example.org' });
+    const calendar = await Calendar.open({ dir, logger: silent, roundMs: 10, maxPending: 1 });
+    t.after(() => calendar.close());
+    const digest = new Uint8Array(32).fill(3);
+    let told = 0;
+    const answered = new Promise<{ err: Error | undefined; proof: Uint8Array | undefined; journalLength: number }>((resolve) =>
+      calendar.submitWith(digest, (err, proof) => {
+        told++;
+        resolve({ err, proof, journalLength: calendar.stats().journalLength });
+      }),
+    );
+    assert.equal(told, 0, 'not before the round');
+    let refusal: Error | undefined;
+    calendar.submitWith(new Uint8Array(32), (err) => (refusal = err));
+    assert.equal((refusal as Error & { code?: string } | undefined)?.code, 'OTS_ERR_CALENDAR_BUSY', 'refused synchronously');
+    const { err, proof, journalLength } = await answered;
+    assert.equal(err, undefined);
+    assert.equal(journalLength, 1, 'the round was journaled before the answer');
+    const commitment = [...Timestamp.fromBytes(proof!, digest).allAttestations()][0]!.msg;
+    assert.ok(calendar.isPending(commitment));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(told, 1, 'told once');
+    await calendar.close();
+    calendar.submitWith(digest, (e) => (refusal = e));
+    assert.equal((refusal as Error & { code?: string }).code, 'OTS_ERR_CALENDAR_CLOSED');
+  });
+});

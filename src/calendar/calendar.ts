@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Timestamp } from '../core/index.js';
 import { CALENDAR_FILES, readCalendarConfig, writeKnownGood } from './calendar-dir.js';
-import { Aggregator } from './aggregator.js';
+import { Aggregator, type SubmitCallback } from './aggregator.js';
 import { Journal } from './journal.js';
 import { MacChecker } from './mac-checker.js';
 import type { PendingSet } from './pending-set.js';
@@ -120,6 +120,11 @@ export class Calendar {
   submit(digest: Uint8Array): Promise<Uint8Array> {
     // After close() the aggregator refuses with OTS_ERR_CALENDAR_CLOSED.
     return this.aggregator.submit(digest);
+  }
+
+  /** submit() with a callback instead of a promise (the HTTP hot path; see Aggregator.submitWith). */
+  submitWith(digest: Uint8Array, done: SubmitCallback): void {
+    this.aggregator.submitWith(digest, done);
   }
 
   /** Canonical serialization of the stored tree rooted at `msg` (any stored node), or undefined. */

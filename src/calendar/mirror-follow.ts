@@ -72,6 +72,11 @@ export abstract class MirrorFollower<S extends FollowSettings, Status> extends E
     return Promise.reject(backupErrors.OTS_ERR_MIRROR_READ_ONLY());
   }
 
+  /** See submit(). */
+  submitWith(_digest: Uint8Array, done: (err: Error) => void): void {
+    done(backupErrors.OTS_ERR_MIRROR_READ_ONLY());
+  }
+
   /** Unknown to a mirror: backups and the log carry stamped nodes only. */
   isPending(): boolean {
     return false;

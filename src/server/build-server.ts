@@ -99,7 +99,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     const answer = answers.answer(hex, ifNoneMatch);
     return answer instanceof Promise ? answer.catch((err: Error) => errorAnswer(err, 'GET', url, log)) : answer;
   };
-  const hot: FastPathOptions = { submit, timestamp, isAccepting: () => isAccepting, observe: metrics.observeRequest };
+  const submitWith = (digest: Buffer, url: string, done: (answer: Answer) => void): void =>
+    calendar.submitWith(digest, (err, proof) => done(err === undefined ? proofAnswer(proof!) : errorAnswer(err, 'POST', url, log)));
+  const hot: FastPathOptions = { submit: submitWith, timestamp, isAccepting: () => isAccepting, observe: metrics.observeRequest };
   const fastPath = opts.fastPath === false ? undefined : createFastPath(hot);
   const lane = fastPath !== undefined && opts.rawLane !== false ? hot : undefined;
   const app = Fastify({

@@ -6,6 +6,8 @@ export interface CalendarApi {
   readonly uri: string;
   /** Resolves with the bare pending timestamp once the round is durable; rejects coded errors. */
   submit(digest: Uint8Array): Promise<Uint8Array>;
+  /** submit() with a callback, told once (synchronously for refusals); the hot path uses it. */
+  submitWith(digest: Uint8Array, done: (err: Error | undefined, proof?: Uint8Array) => void): void;
   /** The serialized tree rooted at `msg` when the store holds it (complete proofs only). */
   getTimestamp(msg: Uint8Array): Promise<Uint8Array | undefined>;
   /** True while `commitment` waits for a Bitcoin transaction. */

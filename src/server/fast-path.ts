@@ -12,8 +12,11 @@ import { MAX_DIGEST_BYTES } from './routes/digest.js';
 
 /** What the fast path answers from: in the daemon the calendar itself, in an HTTP front its IPC link. */
 export interface FastPathOptions {
-  /** The answer to a digest: its proof once the round is durable, or the coded refusal. Never rejects. */
-  submit: (digest: Buffer, url: string) => Promise<Answer>;
+  /**
+   * Tells `done` the answer to a digest: its proof once the round is durable, or the coded refusal
+   * (then possibly synchronously). A callback, not a promise: thousands wait across a round.
+   */
+  submit: (digest: Buffer, url: string, done: (answer: Answer) => void) => void;
   /** The answer to GET /timestamp/<hex> (`hex` is the raw rest of the path). Never rejects. */
   timestamp: (hex: string, ifNoneMatch: string | undefined, url: string) => Answer | Promise<Answer>;
   /** False once the server is closing: then fastify answers with its coded 503. */
@@ -38,7 +41,7 @@ export function createFastPath(opts: FastPathOptions): FastPath {
   };
 
   const submit = (res: ServerResponse, digest: Buffer, started: number): void => {
-    void opts.submit(digest, '/digest').then((answer) => finish(res, answer, '/digest', 'POST', started));
+    opts.submit(digest, '/digest', (answer) => finish(res, answer, '/digest', 'POST', started));
   };
 
   const takeDigest = (req: IncomingMessage, res: ServerResponse): boolean => {

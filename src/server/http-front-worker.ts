@@ -85,7 +85,7 @@ function start(config: FrontConfig, handle: Server): void {
     return answer.status === 200 && answer.etag !== undefined && Buffer.isBuffer(answer.body) ? { body: answer.body, etag: answer.etag } : answer;
   });
   const hot: FastPathOptions = {
-    submit: (digest) => ask(submits, digest),
+    submit: (digest, _url, done) => void ask(submits, digest).then(done),
     timestamp: (hex, ifNoneMatch) => answers.answer(hex, ifNoneMatch),
     isAccepting: () => accepting,
     observe: (route, method, status, seconds) => void observed.push([route, method, status, seconds]),

@@ -18,9 +18,9 @@ function startLane(t: TestContext, opts: { roundMs?: number; timeouts?: Partial<
   const submitted: string[] = [];
   const viaNode: string[] = [];
   const hot: FastPathOptions = {
-    submit: (digest) => {
+    submit: (digest, _url, done) => {
       submitted.push(digest.toString('latin1'));
-      return new Promise((resolve) => setTimeout(() => resolve(PROOF), opts.roundMs ?? 10));
+      setTimeout(() => done(PROOF), opts.roundMs ?? 10);
     },
     timestamp: (hex) => (hex === 'aa' ? STORED : { status: 404, type: 'text/plain', cacheControl: 'public, max-age=60', body: 'Not found' }),
     isAccepting: opts.accepting ?? (() => true),

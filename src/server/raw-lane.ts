@@ -157,7 +157,7 @@ class RawConnection {
   private answer(request: HotRequest): void {
     const started = this.busySince;
     if (request.kind === 'digest') {
-      void this.opts.submit(request.body, '/digest').then((answer) => this.respond(answer, '/digest', 'POST', started));
+      this.opts.submit(request.body, '/digest', (answer) => this.respond(answer, '/digest', 'POST', started));
       return;
     }
     const answer = this.opts.timestamp(request.url.slice(TIMESTAMP_PREFIX_LENGTH), request.ifNoneMatch, request.url);

@@ -23,6 +23,7 @@ const log = pino({ level: 'silent' });
 const emptyCalendar: CalendarApi = {
   uri: 'https://alice.btc.calendar.example.org',
   submit: async () => new Uint8Array(0),
+  submitWith: (_digest, done) => done(undefined, new Uint8Array(0)),
   getTimestamp: async () => undefined,
   isPending: () => false,
   pendingCount: () => 0,
