@@ -34,6 +34,8 @@ interface ServeConfig {
   maxPending: number;
   /** Serve a bare node:http answer instead of the calendar (the machine's ceiling). */
   bare?: boolean;
+  /** A calendar directory the parent made (and filled); otherwise the child makes a fresh one. */
+  dir?: string;
 }
 
 if (process.env.BENCH_SERVE) await serve(JSON.parse(process.env.BENCH_SERVE) as ServeConfig);
@@ -114,12 +116,18 @@ async function getScenario(): Promise<void> {
 
 async function pendingRssScenario(): Promise<void> {
   const pending = env('BENCH_PENDING', 1_000_000);
+  // The journal is filled here, not in the server: the server's RSS is then that of a daemon opening
+  // such a calendar, without the filler's garbage and heap fragments.
+  const dir = await newCalendarDir();
   const t0 = performance.now();
-  const server = await startChild({ roundMs: 1000, proofs: 0, pending, maxPending: 100_000 });
+  await fillJournal(dir, pending);
+  const t1 = performance.now();
+  const server = await startChild({ roundMs: 1000, proofs: 0, pending, maxPending: 100_000, dir });
   try {
-    const openSeconds = (performance.now() - t0) / 1000;
     const { rss } = await server.rss();
-    console.log(`d) ${pending} commitments pending (journal filled, then opened: ${openSeconds.toFixed(1)} s incl. fill)`);
+    console.log(
+      `d) ${pending} commitments pending (journal filled in ${((t1 - t0) / 1000).toFixed(1)} s, server started on it in ${((performance.now() - t1) / 1000).toFixed(1)} s, checking every MAC on this first open)`,
+    );
     console.log(`   server RSS after GC: ${(rss / 2 ** 20).toFixed(0)} MB (target <= 300 MB); pendingCount ${server.pendingCount}`);
   } finally {
     await server.stop();
@@ -216,10 +224,8 @@ function startChild(config: ServeConfig): Promise<Child> {
 /** Child side: calendar + server in a temp dir, optional stored proofs and pending journal. */
 async function serve(config: ServeConfig): Promise<void> {
   if (config.bare) return serveBare();
-  const dir = mkdtempSync(join(tmpdir(), 'ots-bench-server-'));
+  const dir = config.dir ?? (await newCalendarDir());
   const logger = pino({ level: 'warn' });
-  await initCalendarDir(dir, { uri: 'https://bench.calendar.example.org' });
-  if (config.pending > 0) await fillJournal(dir, config.pending);
   const calendar = await Calendar.open({ dir, roundMs: config.roundMs, maxPending: config.maxPending, logger });
   const paths = config.proofs > 0 ? await storeProofs(calendar, config.proofs) : [];
   const app = buildServer({ calendar, version: 'bench', logger, fastPath: process.env.BENCH_FAST_PATH !== '0', rawLane: process.env.BENCH_RAW_LANE !== '0' });
@@ -289,6 +295,12 @@ function serveBare(): void {
 }
 
 /** Appends `count` valid journal records (as rounds of 10,000) before the calendar opens. */
+async function newCalendarDir(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ots-bench-server-'));
+  await initCalendarDir(dir, { uri: 'https://bench.calendar.example.org' });
+  return dir;
+}
+
 async function fillJournal(dir: string, count: number): Promise<void> {
   const hmacKey = new Uint8Array(readFileSync(join(dir, 'hmac-key')));
   const journal = await Journal.open(join(dir, 'journal'), { hmacKey, logger: pino({ level: 'silent' }) });
