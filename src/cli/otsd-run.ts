@@ -48,7 +48,7 @@ export function registerRunCommand(program: Command): Command {
     .option('--max-pending <n>', 'digests waiting for a round before POST /digest answers 503', intInRange(1, 100_000_000))
     .option(
       '--http-fronts <n>',
-      'extra processes that serve HTTP on the same port (the calendar stays in this one); 1 on 2 cores when HTTP is CPU-bound',
+      'extra processes that serve HTTP on the same port (the calendar stays in this one); for GET-heavy loads with cores to spare',
       intInRange(0, 64),
       0,
     )
