@@ -1,12 +1,14 @@
 // The two hot routes answered straight off the TCP socket, below Node's HTTP server. A connection starts
 // here; while it sends complete, plain hot requests (hot-request.ts) they are answered from the same
 // Answer functions as every other path (fast-path.ts), with the bytes Node's writer would send. The
-// first request that is anything else (or has not fully arrived) hands the connection, with the bytes
-// read so far, to Node's HTTP server for good, where the fast path and fastify take it as before.
+// first request that is anything else, or is still incomplete after one more read, hands the
+// connection with the bytes read so far to Node's HTTP server for good, where the fast path and
+// fastify take it as before.
 //
-// Why: on the 2 shared cores of the benchmark machine, Node's per-request HTTP objects (IncomingMessage,
-// ServerResponse, header objects, stream state) cost about twice the CPU of the whole answer here
-// (docs/benchmarks.md); 10,000 clients resubmitting at a round's end then spill past the next round.
+// Why: Node's per-request HTTP objects (IncomingMessage, ServerResponse, header objects, stream state)
+// cost about as much CPU again as everything else in an answer. On the 2 cores the benchmark shares
+// with its load generator, that stretched the burst of 10,000 answers at each round's end and capped
+// short rounds at ~11,000 digests/s (docs/benchmarks.md).
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Answer } from './answer.js';
