@@ -129,9 +129,18 @@ export class Aggregator {
     } catch (err) {
       this.opts.logger.error({ err, digests: batch.count }, 'round failed; submitters get an error');
       const e = err instanceof Error ? err : new Error(String(err));
-      for (const done of waiters) done(e);
+      for (const done of waiters) this.tell(done, e);
       return;
     }
-    for (let i = 0; i < waiters.length; i++) waiters[i]!(undefined, proofs[i]!);
+    for (let i = 0; i < waiters.length; i++) this.tell(waiters[i]!, undefined, proofs[i]!);
+  }
+
+  /** Calls one submitter back; a callback that throws must not keep the rest of its round unanswered. */
+  private tell(done: SubmitCallback, err: Error | undefined, proof?: Uint8Array): void {
+    try {
+      done(err, proof);
+    } catch (thrown) {
+      this.opts.logger.error({ err: thrown }, 'a submitter callback threw; the rest of the round is answered');
+    }
   }
 }

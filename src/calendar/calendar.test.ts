@@ -137,3 +137,21 @@ describe('Calendar.submitWith', () => {
     assert.equal((refusal as Error & { code?: string }).code, 'OTS_ERR_CALENDAR_CLOSED');
   });
 });
+
+describe('Calendar.submitWith when a callback throws', () => {
+  it('answers the rest of the round and logs the throw', async (t) => {
+    const dir = tempDir(t);
+    await initCalendarDir(dir, { uri: 'https://cal.example.org' });
+    const logged: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(line) });
+    const calendar = await Calendar.open({ dir, logger, roundMs: 10 });
+    t.after(() => calendar.close());
+    calendar.submitWith(new Uint8Array(32).fill(1), () => {
+      throw new Error('a broken caller');
+    });
+    const second = new Promise<Uint8Array | undefined>((resolve) => calendar.submitWith(new Uint8Array(32).fill(2), (_err, proof) => resolve(proof)));
+    assert.ok((await second) instanceof Uint8Array);
+    assert.equal(logged.length, 1);
+    assert.match(logged[0]!, /a submitter callback threw/);
+  });
+});
