@@ -101,7 +101,13 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   };
   const submitWith = (digest: Buffer, url: string, done: (answer: Answer) => void): void =>
     calendar.submitWith(digest, (err, proof) => done(err === undefined ? proofAnswer(proof!) : errorAnswer(err, 'POST', url, log)));
-  const hot: FastPathOptions = { submit: submitWith, timestamp, isAccepting: () => isAccepting, observe: metrics.observeRequest };
+  const hot: FastPathOptions = {
+    submit: submitWith,
+    timestamp,
+    isAccepting: () => isAccepting,
+    observe: metrics.observeRequest,
+    onError: (err, method, url) => log.error({ err, method, url }, 'the hot path failed on a request; its connection was closed'),
+  };
   const fastPath = opts.fastPath === false ? undefined : createFastPath(hot);
   const lane = fastPath !== undefined && opts.rawLane !== false ? hot : undefined;
   const app = Fastify({

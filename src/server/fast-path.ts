@@ -23,6 +23,8 @@ export interface FastPathOptions {
   isAccepting: () => boolean;
   /** The HTTP histogram of /metrics, with the route patterns fastify reports. */
   observe: (route: string, method: string, status: number, seconds: number) => void;
+  /** A throw while answering (a bug, never bad input): reported here; that connection is closed. */
+  onError: (err: unknown, method: string, url: string) => void;
 }
 
 /** Answers `req` and returns true, or returns false without touching it (fastify takes it then). */
@@ -36,8 +38,13 @@ export function createFastPath(opts: FastPathOptions): FastPath {
   const { isAccepting, observe } = opts;
 
   const finish = (res: ServerResponse, answer: Answer, route: string, method: string, started: number): void => {
-    writeAnswer(res, answer, method === 'POST');
-    observe(route, method, answer.status, (performance.now() - started) / 1000);
+    try {
+      writeAnswer(res, answer, method === 'POST');
+      observe(route, method, answer.status, (performance.now() - started) / 1000);
+    } catch (err) {
+      opts.onError(err, method, route);
+      res.destroy();
+    }
   };
 
   const submit = (res: ServerResponse, digest: Buffer, started: number): void => {
@@ -78,8 +85,15 @@ export function createFastPath(opts: FastPathOptions): FastPath {
   return (req, res) => {
     if (!isAccepting()) return false;
     const url = req.url ?? '';
-    if (req.method === 'POST') return takeDigest(req, res);
-    if (req.method === 'GET' && url.startsWith(TIMESTAMP_PREFIX)) return takeTimestamp(req, res, url);
+    try {
+      if (req.method === 'POST') return takeDigest(req, res);
+      if (req.method === 'GET' && url.startsWith(TIMESTAMP_PREFIX)) return takeTimestamp(req, res, url);
+    } catch (err) {
+      // One request's bug must not take the server down with every connection it holds.
+      opts.onError(err, req.method ?? '', url);
+      res.destroy();
+      return true;
+    }
     return false;
   };
 }

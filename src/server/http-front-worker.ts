@@ -89,6 +89,7 @@ function start(config: FrontConfig, handle: Server): void {
     timestamp: (hex, ifNoneMatch) => answers.answer(hex, ifNoneMatch),
     isAccepting: () => accepting,
     observe: (route, method, status, seconds) => void observed.push([route, method, status, seconds]),
+    onError: (err, method, url) => log('error', { err: { message: (err as Error).message }, method, url }, 'HTTP front failed on a request'),
   };
   const fastPath = createFastPath(hot);
   const proxy = createProxy(config.internalPath, config.maxBodyBytes, (err, req) =>

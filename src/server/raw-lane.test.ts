@@ -17,14 +17,19 @@ const STORED: Answer = { status: 200, type: 'application/octet-stream', cacheCon
 function startLane(t: TestContext, opts: { roundMs?: number; timeouts?: Partial<ServerTimeouts>; accepting?: () => boolean } = {}) {
   const submitted: string[] = [];
   const viaNode: string[] = [];
+  const errors: unknown[] = [];
   const hot: FastPathOptions = {
     submit: (digest, _url, done) => {
       submitted.push(digest.toString('latin1'));
       setTimeout(() => done(PROOF), opts.roundMs ?? 10);
     },
-    timestamp: (hex) => (hex === 'aa' ? STORED : { status: 404, type: 'text/plain', cacheControl: 'public, max-age=60', body: 'Not found' }),
+    timestamp: (hex) => {
+      if (hex === 'b00b') throw new Error('a bug in an answer');
+      return hex === 'aa' ? STORED : { status: 404, type: 'text/plain', cacheControl: 'public, max-age=60', body: 'Not found' };
+    },
     isAccepting: opts.accepting ?? (() => true),
     observe: () => {},
+    onError: (err) => void errors.push(err),
   };
   // Node's side answers every request it gets with a marker, after reading the whole body.
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -39,10 +44,10 @@ function startLane(t: TestContext, opts: { roundMs?: number; timeouts?: Partial<
     });
   };
   const server = createNodeServer(handler, 16 * 1024, { ...DEFAULT_TIMEOUTS, ...opts.timeouts }, hot);
-  return new Promise<{ server: Server; port: number; submitted: string[]; viaNode: string[] }>((resolve) => {
+  return new Promise<{ server: Server; port: number; submitted: string[]; viaNode: string[]; errors: unknown[] }>((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       t.after(() => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))));
-      resolve({ server, port: (server.address() as { port: number }).port, submitted, viaNode });
+      resolve({ server, port: (server.address() as { port: number }).port, submitted, viaNode, errors });
     });
   });
 }
@@ -235,5 +240,16 @@ describe('raw lane', () => {
     other.destroy();
     assert.equal(answers[0]!.status, 200);
     assert.deepEqual(lane.submitted, ['gone', 'd2']);
+  });
+
+  it('closes the connection of a request whose answer throws (a bug), reports it, and serves others', async (t) => {
+    const lane = await startLane(t);
+    const broken = await converse(lane.port, [lookup('b00b')], 1);
+    assert.equal(broken.answers.length, 0);
+    assert.equal(broken.closed(), true);
+    assert.equal((lane.errors[0] as Error).message, 'a bug in an answer');
+    const { answers, socket } = await converse(lane.port, [lookup('aa')], 1);
+    socket.destroy();
+    assert.equal(answers[0]!.body, 'stored');
   });
 });

@@ -121,9 +121,17 @@ class RawConnection {
     this.serving = true;
     try {
       this.serveRead();
+    } catch (err) {
+      this.fail(err);
     } finally {
       this.serving = false;
     }
+  }
+
+  /** A throw while answering is a bug: report it and close this connection, never the server. */
+  private fail(err: unknown): void {
+    this.opts.onError(err, 'lane', '');
+    this.socket.destroy();
   }
 
   private serveRead(): void {
@@ -168,6 +176,14 @@ class RawConnection {
   }
 
   private respond(answer: Answer, route: string, method: string, started: number): void {
+    try {
+      this.send(answer, route, method, started);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private send(answer: Answer, route: string, method: string, started: number): void {
     this.busySince = 0;
     this.opts.observe(route, method, answer.status, (performance.now() - started) / 1000);
     // A client that left still had its digest submitted; there is just no one to tell.
