@@ -10,7 +10,7 @@ import { MAX_DIGEST_BYTES } from './routes/digest.js';
 /** A request the raw lane answers; `end` is the offset of the byte after it in the buffer. */
 export type HotRequest =
   | { kind: 'digest'; body: Buffer; close: boolean; end: number }
-  | { kind: 'timestamp'; url: string; ifNoneMatch: string | undefined; close: boolean; end: number };
+  | { kind: 'timestamp'; url: string; hex: string; ifNoneMatch: string | undefined; close: boolean; end: number };
 
 /** Not a hot request: the connection goes to Node's HTTP server with these bytes. */
 export const DECLINED = Symbol('declined');
@@ -19,7 +19,8 @@ export const INCOMPLETE = Symbol('incomplete');
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 const DIGEST_LINE = 'POST /digest HTTP/1.1';
-const TIMESTAMP_START = 'GET /timestamp/';
+const TIMESTAMP_PATH = '/timestamp/';
+const TIMESTAMP_START = `GET ${TIMESTAMP_PATH}`;
 const VERSION_END = ' HTTP/1.1';
 /** The target characters a commitment lookup can carry (hex, percent-escapes, a query); others decline. */
 const TIMESTAMP_TARGET = /^\/timestamp\/[0-9A-Za-z%?&=._~-]*$/;
@@ -92,7 +93,8 @@ export function parseHotRequest(data: Buffer, maxHeadBytes: number): HotRequest 
   const bodyStart = headEnd + 4;
   if (url !== undefined) {
     if (contentLength !== undefined && contentLength !== 0) return DECLINED;
-    return { kind: 'timestamp', url, ifNoneMatch, close, end: bodyStart };
+    // `hex` is the raw rest of the path, as the fast path passes it.
+    return { kind: 'timestamp', url, hex: url.slice(TIMESTAMP_PATH.length), ifNoneMatch, close, end: bodyStart };
   }
   if (contentLength === undefined || contentLength > MAX_DIGEST_BYTES) return DECLINED;
   const end = bodyStart + contentLength;

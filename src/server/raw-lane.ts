@@ -170,7 +170,7 @@ class RawConnection {
       this.opts.submit(request.body, '/digest', (answer) => this.respond(answer, '/digest', 'POST', started));
       return;
     }
-    const answer = this.opts.timestamp(request.url.slice(TIMESTAMP_PREFIX_LENGTH), request.ifNoneMatch, request.url);
+    const answer = this.opts.timestamp(request.hex, request.ifNoneMatch, request.url);
     if (answer instanceof Promise) void answer.then((a) => this.respond(a, '/timestamp/*', 'GET', started));
     else this.respond(answer, '/timestamp/*', 'GET', started);
   }
@@ -225,5 +225,3 @@ class RawConnection {
     this.handOff(read);
   }
 }
-
-const TIMESTAMP_PREFIX_LENGTH = '/timestamp/'.length;

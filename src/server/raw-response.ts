@@ -27,8 +27,8 @@ export class RawResponses {
       const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
       return join(`${this.fixedHead(answer, isPost)}content-length: ${length}\r\n${tail}`, body);
     }
-    const { headers } = answerHeaders(answer, isPost);
-    return join(statusLine(answer.status) + headerLines(headers, headers.length) + tail, answer.status === 304 ? undefined : body);
+    const { headers, body: sent } = answerHeaders(answer, isPost);
+    return join(statusLine(answer.status) + headerLines(headers, headers.length) + tail, sent);
   }
 
   private fixedHead(answer: Answer, isPost: boolean): string {
