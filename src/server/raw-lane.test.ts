@@ -9,6 +9,7 @@ import { describe, it, type TestContext } from 'node:test';
 import type { Answer } from './answer.js';
 import { createNodeServer, DEFAULT_TIMEOUTS, type ServerTimeouts } from './build-server.js';
 import type { FastPathOptions } from './fast-path.js';
+import { parseResponse } from '../../test/support/raw-http.js';
 
 const PROOF: Answer = { status: 200, type: 'application/octet-stream', body: Buffer.from('proof') };
 const STORED: Answer = { status: 200, type: 'application/octet-stream', cacheControl: 'public, max-age=3600', etag: '"e"', body: Buffer.from('stored') };
@@ -101,15 +102,11 @@ async function converse(port: number, steps: (string | number)[], count: number,
   return { answers, socket, closed: () => closed };
 }
 
+/** The first complete answer in `data` (every answer here carries Content-Length), with where it ends. */
 function parseOne(data: Buffer): { answer: Parsed; end: number } | undefined {
-  const headEnd = data.indexOf('\r\n\r\n');
-  if (headEnd < 0) return undefined;
-  const lines = data.toString('latin1', 0, headEnd).split('\r\n');
-  const headers: Record<string, string> = {};
-  for (const line of lines.slice(1)) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
-  const length = Number(headers['content-length'] ?? 0);
-  if (data.length < headEnd + 4 + length) return undefined;
-  return { answer: { status: Number(lines[0]!.split(' ')[1]), headers, body: data.toString('latin1', headEnd + 4, headEnd + 4 + length) }, end: headEnd + 4 + length };
+  const parsed = parseResponse(data);
+  if (!parsed?.complete) return undefined;
+  return { answer: { status: parsed.status, headers: parsed.headers, body: parsed.body.toString('latin1') }, end: parsed.end };
 }
 
 const digest = (body: string, headers = '') => `POST /digest HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n${headers}\r\n${body}`;

@@ -23,7 +23,7 @@ export function rawRequest(port: number, chunks: (string | Uint8Array)[], waitMs
     });
     socket.on('data', (d) => {
       received.push(d);
-      const parsed = parse(Buffer.concat(received));
+      const parsed = parseResponse(Buffer.concat(received));
       // A complete response with a Content-Length ends the wait without relying on close.
       if (parsed && parsed.complete) socket.destroy();
     });
@@ -36,14 +36,18 @@ export function rawRequest(port: number, chunks: (string | Uint8Array)[], waitMs
     });
     socket.on('close', () => {
       clearTimeout(timer);
-      const parsed = parse(Buffer.concat(received));
+      const parsed = parseResponse(Buffer.concat(received));
       if (!parsed) return reject(new Error(`no HTTP response (got ${received.length} chunks)`));
       resolve({ status: parsed.status, headers: parsed.headers, body: parsed.body, closedByServer });
     });
   });
 }
 
-function parse(data: Buffer): { status: number; headers: Record<string, string>; body: Buffer; complete: boolean } | undefined {
+/**
+ * The first response in `data` once its head is in; `complete` when its Content-Length body is too, and
+ * then `end` is the offset of the byte after it (where a pipelined next response starts).
+ */
+export function parseResponse(data: Buffer): { status: number; headers: Record<string, string>; body: Buffer; complete: boolean; end: number } | undefined {
   const end = data.indexOf('\r\n\r\n');
   if (end < 0) return undefined;
   const lines = data.subarray(0, end).toString('latin1').split('\r\n');
@@ -55,5 +59,11 @@ function parse(data: Buffer): { status: number; headers: Record<string, string>;
   }
   const body = data.subarray(end + 4);
   const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
-  return { status, headers, body: length === undefined ? body : body.subarray(0, length), complete: length !== undefined && body.length >= length };
+  return {
+    status,
+    headers,
+    body: length === undefined ? body : body.subarray(0, length),
+    complete: length !== undefined && body.length >= length,
+    end: end + 4 + (length ?? body.length),
+  };
 }
